@@ -1,0 +1,12 @@
+# INTERFACE target carrying the project's warning and sanitizer flags, so they
+# apply to our own targets only and never leak into a consumer's build.
+add_library(uploader_warnings INTERFACE)
+target_compile_options(uploader_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+  $<$<BOOL:${SENTRY_SOURCEMAPS_WERROR}>:-Werror>)
+if(SENTRY_SOURCEMAPS_SANITIZE)
+  set(_sanitize_flags -fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  target_compile_options(uploader_warnings INTERFACE ${_sanitize_flags})
+  target_link_options(uploader_warnings INTERFACE ${_sanitize_flags})
+endif()

@@ -1,0 +1,13 @@
+"""Options shared by every pytest suite: where the built uploader is."""
+import os
+import sys
+
+# The stand-in and shared helpers are imported as top-level packages.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--uploader", default=os.environ.get("SENTRY_SOURCEMAPS_BIN"),
+                     help="path to the built sentry-sourcemaps executable")
+    parser.addoption("--build-dir", default=None,
+                     help="the CMake build tree the tests run from")

@@ -1,0 +1,112 @@
+#include "uploader/cli/cli.hpp"
+
+#include "uploader/cli/commands.hpp"
+#include "uploader/cli/exit_codes.hpp"
+#include "uploader/util/error.hpp"
+#include "uploader/version.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+namespace uploader::cli {
+
+namespace {
+
+constexpr const char *k_program = "sentry-sourcemaps";
+
+std::string main_usage() {
+  std::string text = std::string("Usage: ") + k_program +
+                     " <COMMAND> [OPTIONS] [ARGS]...\n\n"
+                     "Upload JavaScript source maps to Sentry, safely.\n\n"
+                     "Commands:\n";
+  size_t width = 0;
+  for (const auto &command : commands()) {
+    width = std::max(width, command.name.size());
+  }
+  for (const auto &command : commands()) {
+    text += "  " + std::string(command.name) +
+            std::string(width - command.name.size() + 2, ' ') +
+            std::string(command.summary) + "\n";
+  }
+  text += "\nOptions:\n"
+          "  -h, --help     Print this help (or a command's, after it)\n"
+          "  -V, --version  Print the version\n\n"
+          "Exit codes: 0 ok, 1 upload or server failure, 2 usage or "
+          "configuration error,\n3 authentication or permission error.\n";
+  return text;
+}
+
+std::string command_usage(const Command &command,
+                          const std::vector<OptionSpec> &options) {
+  return "Usage: " + std::string(k_program) + " " +
+         std::string(command.synopsis) + "\n\n" + std::string(command.summary) +
+         "\n\nOptions:\n" + format_options(options);
+}
+
+std::string command_names() {
+  std::string names;
+  for (const auto &command : commands()) {
+    names += names.empty() ? "" : ", ";
+    names += command.name;
+  }
+  return names;
+}
+
+int dispatch(const std::vector<std::string> &args) {
+  if (args.empty()) {
+    std::cerr << main_usage();
+    return static_cast<int>(ExitCode::usage);
+  }
+  const std::string &name = args.front();
+  if (name == "--help" || name == "-h" || name == "help") {
+    std::cout << main_usage();
+    return static_cast<int>(ExitCode::ok);
+  }
+  if (name == "--version" || name == "-V" || name == "version") {
+    std::cout << k_program << " " << k_version << "\n";
+    return static_cast<int>(ExitCode::ok);
+  }
+  auto found = std::ranges::find(commands(), name, &Command::name);
+  if (found == commands().end()) {
+    throw UsageError("unknown command '" + name + "'; accepted: " +
+                     command_names() + " (see 'sentry-sourcemaps --help')");
+  }
+  std::vector<OptionSpec> options(found->options.begin(), found->options.end());
+  options.insert(options.end(), common_options().begin(),
+                 common_options().end());
+  std::span<const std::string> rest(args.data() + 1, args.size() - 1);
+  ParsedArgs parsed = parse_args(rest, options, found->name);
+  if (parsed.has("help")) {
+    std::cout << command_usage(*found, options);
+    return static_cast<int>(ExitCode::ok);
+  }
+  return found->handler(parsed);
+}
+
+} // namespace
+
+int run(const std::vector<std::string> &args) {
+  try {
+    return dispatch(args);
+  } catch (const UsageError &error) {
+    std::cerr << k_program << ": error: " << error.what() << "\n";
+    return static_cast<int>(ExitCode::usage);
+  } catch (const ConfigError &error) {
+    std::cerr << k_program << ": error: " << error.what() << "\n";
+    return static_cast<int>(ExitCode::usage);
+  } catch (const AuthError &error) {
+    std::cerr << k_program << ": error: " << error.what() << "\n";
+    return static_cast<int>(ExitCode::auth);
+  } catch (const std::exception &error) {
+    std::cerr << k_program << ": error: " << error.what() << "\n";
+    return static_cast<int>(ExitCode::failure);
+  }
+}
+
+int run(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return run(args);
+}
+
+} // namespace uploader::cli
