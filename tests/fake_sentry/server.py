@@ -1,0 +1,421 @@
+"""HTTP front of the stand-in: routing, auth, faults, request log, FakeSentry, CLI.
+
+Run standalone:
+  python3 tests/fake_sentry/server.py --port 0 --token tok=project:releases,org:read \
+      --org acme=web,api [--store-dir DIR] [--url-file FILE]
+"""
+import gzip
+import hashlib
+import http
+import json
+import os
+import re
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+if __package__ in (None, ""):  # run as a script: make `fake_sentry` importable
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from fake_sentry import auth, chunks, multipart, releases  # noqa: E402
+from fake_sentry.faults import FaultScript  # noqa: E402
+from fake_sentry.state import Config, Store  # noqa: E402
+
+ORG = r"(?P<org>[^/]+)"
+VERSION = r"(?P<version>[^/]+)"
+# (path regex, {method: (endpoint name, handler)}, scope map, needs org)
+ROUTES = [
+    (r"/api/0/", {"GET": ("auth", None)}, None, False),
+    (r"/api/0/organizations/%s/" % ORG,
+     {"GET": ("organization", releases.get_organization)}, auth.ORG_SCOPES, True),
+    (r"/api/0/projects/%s/(?P<project>[^/]+)/" % ORG,
+     {"GET": ("project", releases.get_project)}, auth.PROJECT_SCOPES, True),
+    (r"/api/0/organizations/%s/chunk-upload/" % ORG,
+     {"GET": ("options", chunks.get_options), "POST": ("chunk", chunks.post_chunks)},
+     auth.RELEASE_SCOPES, True),
+    (r"/api/0/organizations/%s/artifactbundle/assemble/" % ORG,
+     {"POST": ("assemble", chunks.post_assemble)}, auth.RELEASE_SCOPES, True),
+    (r"/api/0/organizations/%s/releases/" % ORG,
+     {"GET": ("release_list", releases.list_releases),
+      "POST": ("release_new", releases.new_release)}, auth.RELEASE_SCOPES, True),
+    (r"/api/0/organizations/%s/releases/%s/" % (ORG, VERSION),
+     {"GET": ("release_get", releases.get_release),
+      "PUT": ("release_update", releases.update_release),
+      "DELETE": ("release_delete", releases.delete_release)}, auth.RELEASE_SCOPES, True),
+    (r"/api/0/organizations/%s/releases/%s/deploys/" % (ORG, VERSION),
+     {"GET": ("deploy_list", releases.list_deploys),
+      "POST": ("deploy_new", releases.new_deploy)}, auth.RELEASE_SCOPES, True),
+    (r"/api/0/organizations/%s/releases/%s/previous-with-commits/" % (ORG, VERSION),
+     {"GET": ("release_previous_with_commits", releases.previous_with_commits)},
+     auth.RELEASE_SCOPES, True),
+    (r"/api/0/organizations/%s/repos/" % ORG,
+     {"GET": ("repos", releases.list_repos)}, auth.REPO_SCOPES, True),
+]
+ROUTES = [(re.compile(p + r"\Z"), m, s, o) for p, m, s, o in ROUTES]
+
+
+def route(path):
+    for regex, methods, scopes, needs_org in ROUTES:
+        m = regex.match(path)
+        if m:
+            return methods, scopes, needs_org, {k: unquote(v) for k, v in m.groupdict().items()}
+    return None, None, False, {}
+
+
+class Request:
+    """What a handler sees."""
+
+    def __init__(self, store, method, path, query, headers, body, base_url):
+        self.store, self.method, self.path, self.query = store, method, path, query
+        self.headers, self.body, self.base_url = headers, body, base_url
+        self.org, self.params, self.token = None, {}, None
+        self.multipart, self.multipart_error = None, None
+        try:
+            boundary = multipart.boundary_of(headers.get("content-type"))
+            if boundary is not None:
+                self.multipart = multipart.parse(body, boundary)
+        except multipart.MultipartError as e:
+            self.multipart_error = str(e)
+
+    def json_body(self):
+        """Parsed JSON body; raises ValueError when it is not JSON."""
+        return json.loads(self.body.decode("utf-8"))
+
+
+def describe_body(req):
+    """The request body as it goes into the log."""
+    if req.multipart is not None:
+        out = []
+        for p in req.multipart:
+            is_gz = p.data[:2] == b"\x1f\x8b"
+            try:
+                plain = gzip.decompress(p.data) if is_gz else p.data
+            except (OSError, EOFError):
+                plain = p.data
+            out.append({"name": p.name, "filename": p.filename, "content_type": p.content_type,
+                        "size": len(p.data), "sha1": hashlib.sha1(plain).hexdigest(),
+                        "gzip": is_gz})
+        return out
+    if not req.body:
+        return None
+    try:
+        return req.json_body()
+    except ValueError:
+        try:
+            return req.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return {"binary_size": len(req.body)}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive; every response carries Content-Length
+    server_version = "fake-sentry/1"
+    sys_version = ""
+
+    def log_message(self, fmt, *args):  # quiet; the request log is the record
+        pass
+
+    def _read_body(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            data = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return data
+                data += self.rfile.read(size)
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _dispatch(self):
+        fake = self.server.fake
+        store = fake.store
+        url = urlsplit(self.path)
+        body = self._read_body()
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        req = Request(store, self.command, url.path, url.query, headers, body, fake.url)
+        methods, scopes, needs_org, params = route(url.path)
+        endpoint = methods[self.command][0] if methods and self.command in methods else None
+        logged = dict(headers)
+        if "authorization" in logged:
+            logged["authorization"] = "Bearer [REDACTED]"
+        record = {"method": self.command, "path": url.path,
+                  "query": {k: v[-1] for k, v in parse_qs(url.query).items()},
+                  "headers": logged, "body": describe_body(req), "endpoint": endpoint,
+                  "time": time.time(), "status": None}
+        with store.lock:
+            store.requests.append(record)
+        try:
+            self._answer(req, record, methods, scopes, needs_org, params)
+        finally:
+            fake._log_request(record)
+
+    def _answer(self, req, record, methods, scopes, needs_org, params):
+        fake, url_path, endpoint = self.server.fake, req.path, record["endpoint"]
+        fault = fake.faults.take(self.command, url_path, endpoint)
+        if fault:
+            record["fault"] = {k: v for k, v in fault.items() if k != "body"}
+            if fault.get("delay"):
+                time.sleep(fault["delay"])
+            if fault.get("drop") or fault.get("reset"):
+                record["status"] = "dropped"
+                self._drop(reset=bool(fault.get("reset")))
+                return
+            if fault.get("stall") is not None:
+                record["status"] = "stalled"
+                self._stall(fault["stall"])
+                return
+            if "status" in fault:
+                status = fault["status"]
+                payload = fault.get("body", {"detail": _phrase(status)})
+                self._respond(record, status, payload, fault.get("headers", {}))
+                return
+        status, payload, extra = self._handle(req, methods, scopes, needs_org, params)
+        self._respond(record, status, payload, extra)
+
+    def _handle(self, req, methods, scopes, needs_org, params):
+        store = req.store
+        try:
+            token, spec = auth.authenticate(store, req.headers.get("authorization"))
+            if methods is None:
+                return 404, {"detail": "Not found"}, {}
+            if self.command not in methods:
+                return 405, {"detail": 'Method "%s" not allowed.' % self.command}, {}
+            name, handler = methods[self.command]
+            if handler is None:  # GET /api/0/: no permission classes
+                user = spec.get("user") if spec else None
+                a = {"scopes": list(spec["scopes"])} if spec else None
+                return 200, {"version": "0", "auth": a, "user": user}, {}
+            auth.check_scopes(spec, self.command, scopes)
+            if needs_org:
+                req.org = store.orgs.get(params["org"])
+                if req.org is None:
+                    return 404, {"detail": auth.NOT_FOUND}, {}
+                auth.check_org_binding(spec, req.org)
+            req.params, req.token = params, token
+            return handler(req)
+        except auth.AuthError as e:
+            extra = {"WWW-Authenticate": auth.WWW_AUTHENTICATE} if e.status == 401 else {}
+            return e.status, {"detail": e.detail}, extra
+
+    def _respond(self, record, status, payload, extra):
+        if payload is None:
+            data, ctype = b"", "application/json"
+        elif isinstance(payload, bytes):
+            data, ctype = payload, "application/octet-stream"
+        elif isinstance(payload, str):
+            data, ctype = payload.encode("utf-8"), "text/plain; charset=utf-8"
+        else:
+            data, ctype = json.dumps(payload).encode("utf-8"), "application/json"
+        record["status"] = status
+        self.send_response(status)
+        headers = {"Content-Type": ctype}
+        headers.update(extra)
+        for k, v in headers.items():
+            self.send_header(k, str(v))
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        self.wfile.flush()
+
+    def _drop(self, reset):
+        if reset:  # RST instead of FIN
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _stall(self, seconds):
+        body = b'{"detail": "stalled response from fake_sentry"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        self.wfile.flush()
+        time.sleep(seconds)
+        self._drop(reset=False)
+
+    def handle_one_request(self):
+        # Same as the base class, but route every method through _dispatch.
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if not self.parse_request():
+                return
+            self._dispatch()
+            self.wfile.flush()
+        except (ConnectionError, socket.timeout, TimeoutError):
+            self.close_connection = True
+
+
+def _phrase(status):
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class FakeSentry:
+    """The stand-in as a context manager.
+
+    FakeSentry(tokens=None, orgs=None, repos=None, config=None, host="127.0.0.1",
+               port=0, store_dir=None, **config_fields)
+    """
+
+    def __init__(self, tokens=None, orgs=None, repos=None, config=None, host="127.0.0.1",
+                 port=0, store_dir=None, **config_fields):
+        config = config or Config()
+        for k, v in config_fields.items():
+            if not hasattr(config, k):
+                raise TypeError("unknown config field %r" % k)
+            setattr(config, k, v)
+        self.store = Store(tokens=tokens, orgs=orgs, repos=repos, config=config)
+        self.faults = FaultScript()
+        self.store_dir = store_dir
+        if store_dir:
+            os.makedirs(store_dir, exist_ok=True)
+            self.store.on_bundle = self._write_bundle
+        self._httpd = _Server((host, port), Handler)
+        self._httpd.fake = self
+        self.url = "http://%s:%d" % self._httpd.server_address[:2]
+        self._thread = None
+
+    # -- lifecycle
+    def start(self):
+        self._thread = threading.Thread(target=self._httpd.serve_forever,
+                                        kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._thread:
+            self._httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- inspection and scripting
+    @property
+    def config(self):
+        return self.store.config
+
+    @property
+    def requests(self):
+        return self.store.requests
+
+    @property
+    def bundles(self):
+        return self.store.bundles
+
+    @property
+    def chunks(self):
+        return self.store.chunks
+
+    @property
+    def releases(self):
+        return self.store.releases
+
+    @property
+    def deploys(self):
+        return self.store.deploys
+
+    def requests_to(self, endpoint):
+        """Recorded requests for one endpoint name ("assemble", "chunk", ...)."""
+        return [r for r in self.store.requests if r["endpoint"] == endpoint]
+
+    def script_fault(self, method, target, faults):
+        """Next len(faults) requests matching method ("*" = any) and target (exact path,
+        or endpoint name) get these answers. See faults.py for the entry forms."""
+        self.faults.add(method, target, faults)
+
+    def clear_requests(self):
+        with self.store.lock:
+            self.store.requests.clear()
+
+    # -- store dir
+    def _write_bundle(self, record):
+        base = os.path.join(self.store_dir, record["checksum"])
+        with open(base + ".bundle", "wb") as f:
+            f.write(record["raw"])
+        with open(base + ".manifest.json", "w") as f:
+            json.dump(record["manifest"], f, indent=2, sort_keys=True)
+
+    def _log_request(self, record):
+        if self.store_dir:
+            with self.store.lock, open(os.path.join(self.store_dir, "requests.jsonl"), "a") as f:
+                f.write(json.dumps(record, default=str) + "\n")
+
+
+def _pairs(values):
+    out = {}
+    for item in values or []:
+        name, _, rest = item.partition("=")
+        out[name] = [s for s in rest.split(",") if s]
+    return out
+
+
+def main(argv=None):
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Local Sentry stand-in for upload tests.")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--token", action="append", metavar="NAME=SCOPE,SCOPE")
+    ap.add_argument("--org", action="append", metavar="SLUG=PROJECT,PROJECT")
+    ap.add_argument("--repo", action="append", metavar="ORG=OWNER/REPO,OWNER/REPO")
+    ap.add_argument("--store-dir")
+    ap.add_argument("--url-file")
+    ap.add_argument("--assemble-polls", type=int, default=0)
+    ap.add_argument("--assemble-error")
+    ap.add_argument("--server-mode", default="current")
+    ap.add_argument("--chunk-url", default="auto")
+    ap.add_argument("--chunk-options", default="{}", help="JSON merged over the options")
+    args = ap.parse_args(argv)
+    config = Config(assemble_polls=args.assemble_polls, assemble_error=args.assemble_error,
+                    server_mode=args.server_mode, chunk_url=args.chunk_url,
+                    chunk_options=json.loads(args.chunk_options))
+    fake = FakeSentry(tokens=_pairs(args.token), orgs=_pairs(args.org), repos=_pairs(args.repo),
+                      config=config, host=args.host, port=args.port, store_dir=args.store_dir)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    fake.start()
+    if args.url_file:
+        tmp = args.url_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(fake.url + "\n")
+        os.replace(tmp, args.url_file)  # readers never see a half-written file
+    print("FAKE_SENTRY_URL=%s" % fake.url, flush=True)
+    while not stop.wait(0.2):
+        pass
+    fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+#include "uploader/http/api.hpp"
+
+#include "uploader/util/error.hpp"
+
+namespace uploader::http {
+
+std::string encode_path_segment(std::string_view segment) {
+  constexpr std::string_view k_replacement = "\xEF\xBF\xBD"; // U+FFFD
+  if (segment == "." || segment == "..") {
+    return "%EF%BF%BD";
+  }
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  auto escape = [&](unsigned char c) {
+    out += '%';
+    out += k_hex[c >> 4];
+    out += k_hex[c & 0xf];
+  };
+  for (char ch : segment) {
+    auto c = static_cast<unsigned char>(ch);
+    if (ch == '/') {
+      for (char r : k_replacement) {
+        escape(static_cast<unsigned char>(r));
+      }
+    } else if (c < 0x20 || c == 0x7f || c >= 0x80 ||
+               std::string_view(" \"#<>+`?{}%").find(ch) !=
+                   std::string_view::npos) {
+      escape(c);
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+Api::Api(Client &client, std::string base_url, RetryPolicy policy,
+         RetryObserver observer)
+    : m_client(client), m_base_url(std::move(base_url)), m_policy(policy),
+      m_observer(std::move(observer)) {}
+
+std::string Api::url(std::string_view path) const {
+  while (path.starts_with('/')) {
+    path.remove_prefix(1);
+  }
+  if (path.starts_with("api/0/")) {
+    path.remove_prefix(6);
+  }
+  return m_base_url + "api/0/" + std::string(path);
+}
+
+Response Api::send(const Request &request) {
+  return std::move(
+      send_with_retry(m_client, {request}, 1, m_policy, m_observer).front());
+}
+
+nlohmann::json Api::call(std::string_view method, std::string_view path,
+                         const nlohmann::json *body, std::string_view what) {
+  Request request;
+  request.method = std::string(method);
+  request.url = url(path);
+  if (body != nullptr) {
+    request.body = body->dump();
+    request.headers.emplace_back("Content-Type: application/json");
+  }
+  Response response = send(request);
+  if (!response.transport_error.empty() || response.status < 200 ||
+      response.status >= 300) {
+    fail(request, response, what);
+  }
+  if (response.body.empty()) {
+    return nlohmann::json::object();
+  }
+  auto json = nlohmann::json::parse(response.body, nullptr, false);
+  if (json.is_discarded()) {
+    throw Error("Sentry at " + m_base_url + " answered " + request.method +
+                " " + request.url + " with a body that is not JSON; is " +
+                m_base_url + " really a Sentry server?");
+  }
+  return json;
+}
+
+std::string error_detail(const Response &response) {
+  auto json = nlohmann::json::parse(response.body, nullptr, false);
+  if (json.is_object()) {
+    for (const char *key : {"detail", "error"}) {
+      if (auto it = json.find(key); it != json.end() && it->is_string()) {
+        return it->get<std::string>();
+      }
+    }
+    return json.dump();
+  }
+  if (!response.body.empty() && response.body.size() < 200 &&
+      response.body.find('<') == std::string::npos) {
+    return response.body;
+  }
+  return "";
+}
+
+void Api::fail(const Request &request, const Response &response,
+               std::string_view what) const {
+  std::string target = request.method + " " + request.url;
+  if (!response.transport_error.empty()) {
+    throw Error("cannot reach Sentry at " + m_base_url + " (" +
+                response.transport_error + ", after " +
+                std::to_string(m_policy.max_retries) +
+                " retries); check the URL, the network or proxy, or try "
+                "again later");
+  }
+  std::string detail = error_detail(response);
+  std::string said = detail.empty() ? "" : ": " + detail;
+  std::string status = std::to_string(response.status);
+  switch (response.status) {
+  case 401:
+    throw AuthError("Sentry at " + m_base_url +
+                    " rejected the auth token (401" + said +
+                    "); create a token with the scopes project:releases and "
+                    "org:read and set SENTRY_AUTH_TOKEN");
+  case 403:
+    throw AuthError("the auth token may not access " + std::string(what) +
+                    " (403" + said +
+                    "); it needs the scopes project:releases and org:read "
+                    "(org tokens have them)");
+  case 404:
+    throw ConfigError(std::string(what) + " not found at " + m_base_url +
+                      " (404 on " + target +
+                      "); check the slug and that the token can see it");
+  case 413:
+    throw Error("Sentry (or a proxy in front of it) refused the request as "
+                "too large (413 on " +
+                target +
+                "); lower --max-request-size or raise the proxy's body "
+                "limit (nginx client_max_body_size)");
+  case 429:
+    throw Error("Sentry kept rate-limiting the upload (429 on " + target +
+                ", " + std::to_string(m_policy.max_retries) +
+                " retries); try again later");
+  default:
+    break;
+  }
+  if (response.status >= 500) {
+    throw Error("Sentry failed with " + status + " on " + target + said +
+                " (after " + std::to_string(m_policy.max_retries) +
+                " retries); try again later or check the server's logs");
+  }
+  throw Error("Sentry refused " + target + " with " + status + said);
+}
+
+} // namespace uploader::http

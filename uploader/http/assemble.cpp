@@ -1,0 +1,85 @@
+#include "uploader/http/assemble.hpp"
+
+#include "uploader/util/error.hpp"
+
+namespace uploader::http {
+
+std::string to_json_body(const AssembleRequest &request) {
+  nlohmann::ordered_json body;
+  body["checksum"] = request.checksum;
+  body["chunks"] = request.chunks;
+  body["projects"] = request.projects;
+  if (request.version && !request.version->empty()) {
+    body["version"] = *request.version;
+    if (request.dist && !request.dist->empty()) {
+      body["dist"] = *request.dist;
+    }
+  }
+  return body.dump();
+}
+
+std::string_view to_string(AssembleState state) {
+  switch (state) {
+  case AssembleState::ok:
+    return "ok";
+  case AssembleState::created:
+    return "created";
+  case AssembleState::assembling:
+    return "assembling";
+  case AssembleState::not_found:
+    return "not_found";
+  case AssembleState::error:
+    return "error";
+  }
+  return "unknown";
+}
+
+AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
+                                          const AssembleRequest &request) {
+  Request http_request;
+  http_request.method = "POST";
+  http_request.url = api.url("organizations/" + encode_path_segment(org) +
+                             "/artifactbundle/assemble/");
+  http_request.headers.emplace_back("Content-Type: application/json");
+  http_request.body = to_json_body(request);
+  Response response = api.send(http_request);
+  std::string what = "organization '" + std::string(org) + "'";
+  if (!response.transport_error.empty() || response.status != 200) {
+    if (response.status == 400) {
+      throw Error("Sentry refused the bundle (400 on " + http_request.url +
+                  ": " + error_detail(response) + ")");
+    }
+    api.fail(http_request, response, what);
+  }
+  auto json = nlohmann::json::parse(response.body, nullptr, false);
+  std::string state = json.is_object() ? json.value("state", "") : "";
+  AssembleResponse result;
+  if (state == "ok") {
+    result.state = AssembleState::ok;
+  } else if (state == "created") {
+    result.state = AssembleState::created;
+  } else if (state == "assembling") {
+    result.state = AssembleState::assembling;
+  } else if (state == "not_found") {
+    result.state = AssembleState::not_found;
+  } else if (state == "error") {
+    result.state = AssembleState::error;
+  } else {
+    throw Error("Sentry answered the assemble request with an unknown state '" +
+                state + "'");
+  }
+  if (auto it = json.find("missingChunks");
+      it != json.end() && it->is_array()) {
+    for (const auto &sha : *it) {
+      if (sha.is_string()) {
+        result.missing_chunks.push_back(sha.get<std::string>());
+      }
+    }
+  }
+  if (auto it = json.find("detail"); it != json.end() && it->is_string()) {
+    result.detail = it->get<std::string>();
+  }
+  return result;
+}
+
+} // namespace uploader::http

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "uploader/http/api.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace uploader::http {
+
+// The body of POST /organizations/{org}/artifactbundle/assemble/.
+struct AssembleRequest {
+  std::string checksum;
+  std::vector<std::string> chunks;
+  std::vector<std::string> projects; // non-empty, de-duplicated
+  std::optional<std::string> version;
+  std::optional<std::string> dist; // only with a version
+};
+
+// Serialises in sentry-cli's field order; empty optionals are left out.
+std::string to_json_body(const AssembleRequest &request);
+
+enum class AssembleState { ok, created, assembling, not_found, error };
+
+struct AssembleResponse {
+  AssembleState state = AssembleState::not_found;
+  std::vector<std::string> missing_chunks;
+  std::string detail;
+};
+
+std::string_view to_string(AssembleState state);
+
+// Sends one assemble request; throws through Api::fail on HTTP errors and
+// Error on an unknown state.
+AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
+                                          const AssembleRequest &request);
+
+} // namespace uploader::http

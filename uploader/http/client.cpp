@@ -1,0 +1,313 @@
+#include "uploader/http/client.hpp"
+
+#include "uploader/http/curl_handle.hpp"
+#include "uploader/util/error.hpp"
+#include "uploader/util/redact.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <unistd.h>
+
+namespace uploader::http {
+
+std::optional<std::string> Response::header(std::string_view name) const {
+  for (const auto &[key, value] : headers) {
+    if (key == name) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+bool Response::is_json() const {
+  auto type = header("content-type");
+  return type && type->substr(0, type->find(';')) == "application/json";
+}
+
+void global_init() {
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    throw Error("cannot initialise libcurl");
+  }
+}
+
+namespace {
+
+// Streams one FileRange into a multipart part with pread, so a chunk is
+// never copied into memory as a whole.
+struct FilePartSource {
+  int fd;
+  std::uint64_t offset;
+  std::uint64_t length;
+  std::uint64_t position = 0;
+
+  static size_t read(char *buffer, size_t size, size_t count, void *self) {
+    auto *source = static_cast<FilePartSource *>(self);
+    std::uint64_t left = source->length - source->position;
+    size_t want =
+        static_cast<size_t>(std::min<std::uint64_t>(size * count, left));
+    if (want == 0) {
+      return 0;
+    }
+    ssize_t got =
+        ::pread(source->fd, buffer, want,
+                static_cast<off_t>(source->offset + source->position));
+    if (got <= 0) {
+      return CURL_READFUNC_ABORT;
+    }
+    source->position += static_cast<std::uint64_t>(got);
+    return static_cast<size_t>(got);
+  }
+
+  static int seek(void *self, curl_off_t offset, int origin) {
+    auto *source = static_cast<FilePartSource *>(self);
+    if (origin != SEEK_SET || offset < 0 ||
+        static_cast<std::uint64_t>(offset) > source->length) {
+      return CURL_SEEKFUNC_CANTSEEK;
+    }
+    source->position = static_cast<std::uint64_t>(offset);
+    return CURL_SEEKFUNC_OK;
+  }
+};
+
+struct Transfer {
+  size_t index = 0;
+  CurlEasy easy;
+  CurlSlist headers;
+  CurlMime mime;
+  std::vector<std::unique_ptr<FilePartSource>> sources;
+  Response response;
+  char error[CURL_ERROR_SIZE] = {};
+  std::chrono::steady_clock::time_point started;
+};
+
+size_t on_body(char *data, size_t size, size_t count, void *self) {
+  static_cast<Transfer *>(self)->response.body.append(data, size * count);
+  return size * count;
+}
+
+size_t on_header(char *data, size_t size, size_t count, void *self) {
+  auto &response = static_cast<Transfer *>(self)->response;
+  std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) {
+    response.headers.clear(); // a new response (after 100 Continue)
+    return size * count;
+  }
+  size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    std::string name(line.substr(0, colon));
+    std::ranges::transform(name, name.begin(), [](unsigned char c) {
+      return static_cast<char>(std::tolower(c));
+    });
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+      value.remove_prefix(1);
+    }
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' ||
+                              value.back() == ' ')) {
+      value.remove_suffix(1);
+    }
+    response.headers.emplace_back(std::move(name), std::string(value));
+  }
+  return size * count;
+}
+
+} // namespace
+
+struct Client::Impl {
+  ClientOptions options;
+  CurlMulti multi{curl_multi_init()};
+  // Files whose ranges are streamed in the current call; closed after it.
+  std::map<std::filesystem::path, int> open_files;
+
+  ~Impl() { close_files(); }
+
+  void close_files() {
+    for (auto &[path, fd] : open_files) {
+      ::close(fd);
+    }
+    open_files.clear();
+  }
+
+  int file_descriptor(const std::filesystem::path &path) {
+    auto it = open_files.find(path);
+    if (it != open_files.end()) {
+      return it->second;
+    }
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      throw Error("cannot open '" + path.string() +
+                  "': " + std::strerror(errno));
+    }
+    open_files.emplace(path, fd);
+    return fd;
+  }
+
+  std::unique_ptr<Transfer> prepare(const Request &request, size_t index) {
+    auto transfer = std::make_unique<Transfer>();
+    transfer->index = index;
+    transfer->easy.reset(curl_easy_init());
+    CURL *easy = transfer->easy.get();
+    curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(options.stall_timeout.count()));
+    if (options.request_timeout.count() > 0) {
+      curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
+                       static_cast<long>(options.request_timeout.count()));
+    }
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    if (options.ca_file) {
+      curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file->c_str());
+    }
+    if (options.insecure) {
+      curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
+
+    curl_slist *headers = nullptr;
+    // An empty Expect: turns off 100-continue, as sentry-cli does.
+    headers = curl_slist_append(headers, "Expect:");
+    if (options.auth_token) {
+      headers = curl_slist_append(
+          headers, ("Authorization: Bearer " + *options.auth_token).c_str());
+    }
+    for (const auto &header : options.extra_headers) {
+      headers = curl_slist_append(headers, header.c_str());
+    }
+    for (const auto &header : request.headers) {
+      headers = curl_slist_append(headers, header.c_str());
+    }
+    transfer->headers.reset(headers);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+
+    if (!request.parts.empty()) {
+      transfer->mime.reset(curl_mime_init(easy));
+      for (const auto &part : request.parts) {
+        curl_mimepart *mime_part = curl_mime_addpart(transfer->mime.get());
+        curl_mime_name(mime_part, part.name.c_str());
+        curl_mime_filename(mime_part, part.filename.c_str());
+        curl_mime_type(mime_part, part.content_type.c_str());
+        if (part.file) {
+          auto source = std::make_unique<FilePartSource>(
+              FilePartSource{file_descriptor(part.file->path),
+                             part.file->offset, part.file->length});
+          curl_mime_data_cb(mime_part,
+                            static_cast<curl_off_t>(part.file->length),
+                            FilePartSource::read, FilePartSource::seek, nullptr,
+                            source.get());
+          transfer->sources.push_back(std::move(source));
+        } else {
+          curl_mime_data(mime_part, part.data.data(), part.data.size());
+        }
+      }
+      curl_easy_setopt(easy, CURLOPT_MIMEPOST, transfer->mime.get());
+    } else if (request.method == "GET") {
+      curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    } else {
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+    }
+    if (request.method != "GET" && request.method != "POST") {
+      curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    transfer->started = std::chrono::steady_clock::now();
+    return transfer;
+  }
+
+  void finish(Transfer &transfer, CURLcode code, const Request &request) {
+    Response &response = transfer.response;
+    if (code == CURLE_OK) {
+      curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE,
+                        &response.status);
+    } else {
+      response.status = 0;
+      response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+      response.transport_error =
+          transfer.error[0] != '\0' ? transfer.error : curl_easy_strerror(code);
+    }
+    if (options.trace) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - transfer.started)
+                    .count();
+      std::string outcome = response.transport_error.empty()
+                                ? std::to_string(response.status)
+                                : "failed: " + response.transport_error;
+      options.trace(util::redact(request.method + " " + request.url + " -> " +
+                                 outcome + " (" + std::to_string(ms) + " ms)"));
+    }
+  }
+};
+
+Client::Client(ClientOptions options) : m_impl(std::make_unique<Impl>()) {
+  m_impl->options = std::move(options);
+  if (!m_impl->multi) {
+    throw Error("cannot create a libcurl multi handle");
+  }
+}
+
+Client::~Client() = default;
+
+Response Client::send(const Request &request) {
+  return std::move(send_all({request}, 1).front());
+}
+
+std::vector<Response> Client::send_all(const std::vector<Request> &requests,
+                                       size_t concurrency) {
+  std::vector<Response> responses(requests.size());
+  std::map<CURL *, std::unique_ptr<Transfer>> active;
+  size_t next = 0;
+  concurrency = std::max<size_t>(concurrency, 1);
+  CURLM *multi = m_impl->multi.get();
+  try {
+    while (next < requests.size() || !active.empty()) {
+      while (active.size() < concurrency && next < requests.size()) {
+        auto transfer = m_impl->prepare(requests[next], next);
+        CURL *easy = transfer->easy.get();
+        curl_multi_add_handle(multi, easy);
+        active.emplace(easy, std::move(transfer));
+        ++next;
+      }
+      int running = 0;
+      curl_multi_perform(multi, &running);
+      int queued = 0;
+      while (CURLMsg *message = curl_multi_info_read(multi, &queued)) {
+        if (message->msg != CURLMSG_DONE) {
+          continue;
+        }
+        auto it = active.find(message->easy_handle);
+        Transfer &transfer = *it->second;
+        m_impl->finish(transfer, message->data.result,
+                       requests[transfer.index]);
+        responses[transfer.index] = std::move(transfer.response);
+        curl_multi_remove_handle(multi, message->easy_handle);
+        active.erase(it);
+      }
+      if (!active.empty()) {
+        curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+      }
+    }
+  } catch (...) {
+    for (auto &[easy, transfer] : active) {
+      curl_multi_remove_handle(multi, easy);
+    }
+    m_impl->close_files();
+    throw;
+  }
+  m_impl->close_files();
+  return responses;
+}
+
+} // namespace uploader::http

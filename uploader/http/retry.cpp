@@ -1,0 +1,126 @@
+#include "uploader/http/retry.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace uploader::http {
+
+bool is_retryable(const Response &response) {
+  if (!response.transport_error.empty()) {
+    return true;
+  }
+  switch (response.status) {
+  case 408:
+  case 429:
+  case 500:
+  case 502:
+  case 503:
+  case 504:
+  case 507:
+  case 524:
+    return true;
+  default:
+    return false;
+  }
+}
+
+std::optional<std::chrono::milliseconds>
+parse_retry_after(std::string_view value,
+                  std::chrono::system_clock::time_point now) {
+  while (!value.empty() && value.front() == ' ') {
+    value.remove_prefix(1);
+  }
+  if (!value.empty() &&
+      std::ranges::all_of(value, [](char c) { return c >= '0' && c <= '9'; })) {
+    if (value.size() > 9) {
+      return std::chrono::milliseconds::max();
+    }
+    return std::chrono::seconds(std::stol(std::string(value)));
+  }
+  // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
+  std::tm tm{};
+  std::string text(value);
+  if (strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) {
+    return std::nullopt;
+  }
+  auto when = std::chrono::system_clock::from_time_t(timegm(&tm));
+  auto delay =
+      std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
+  return std::max(delay, std::chrono::milliseconds(0));
+}
+
+std::chrono::milliseconds retry_delay(const Response &response, int attempt,
+                                      const RetryPolicy &policy,
+                                      double jitter) {
+  if (auto header = response.header("retry-after")) {
+    if (auto delay =
+            parse_retry_after(*header, std::chrono::system_clock::now())) {
+      return std::min(*delay, policy.max_retry_after);
+    }
+  }
+  double base = static_cast<double>(policy.initial_delay.count()) *
+                std::pow(policy.factor, attempt - 1);
+  base = std::min(base, static_cast<double>(policy.max_delay.count()));
+  return std::chrono::milliseconds(
+      static_cast<long long>(base * (0.75 + 0.5 * jitter)));
+}
+
+namespace {
+
+std::string describe(const Response &response) {
+  return response.transport_error.empty()
+             ? "HTTP " + std::to_string(response.status)
+             : response.transport_error;
+}
+
+} // namespace
+
+std::vector<Response> send_with_retry(Client &client,
+                                      const std::vector<Request> &requests,
+                                      size_t concurrency,
+                                      const RetryPolicy &policy,
+                                      const RetryObserver &observer) {
+  std::vector<Response> responses = client.send_all(requests, concurrency);
+  std::mt19937 random(std::random_device{}());
+  std::uniform_real_distribution<double> jitter(0.0, 1.0);
+  for (int attempt = 1; attempt <= policy.max_retries; ++attempt) {
+    std::vector<size_t> again;
+    std::chrono::milliseconds wait{0};
+    for (size_t i = 0; i < responses.size(); ++i) {
+      if (is_retryable(responses[i])) {
+        again.push_back(i);
+        wait = std::max(
+            wait, retry_delay(responses[i], attempt, policy, jitter(random)));
+      }
+    }
+    if (again.empty() ||
+        std::chrono::steady_clock::now() + wait >= policy.deadline) {
+      break;
+    }
+    if (observer) {
+      const Request &first = requests[again.front()];
+      observer(first.method + " " + first.url + " failed (" +
+               describe(responses[again.front()]) + "); retry " +
+               std::to_string(attempt) + "/" +
+               std::to_string(policy.max_retries) + " of " +
+               std::to_string(again.size()) + " request(s) in " +
+               std::to_string(wait.count()) + " ms");
+    }
+    std::this_thread::sleep_for(wait);
+    std::vector<Request> subset;
+    for (size_t i : again) {
+      subset.push_back(requests[i]);
+    }
+    std::vector<Response> retried = client.send_all(subset, concurrency);
+    for (size_t k = 0; k < again.size(); ++k) {
+      responses[again[k]] = std::move(retried[k]);
+    }
+  }
+  return responses;
+}
+
+} // namespace uploader::http

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "uploader/http/client.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+namespace uploader::http {
+
+// How failed requests are repeated. sentry-cli retries only 502/503/504/
+// 507/524 and sets no deadline; we also retry 408, 429 (honouring
+// Retry-After), 500, dropped connections and timeouts, within a total
+// deadline.
+struct RetryPolicy {
+  int max_retries = 5;
+  std::chrono::milliseconds initial_delay{1000};
+  double factor = 2.0;
+  std::chrono::milliseconds max_delay{15'000};
+  std::chrono::milliseconds max_retry_after{60'000};
+  std::chrono::steady_clock::time_point deadline =
+      std::chrono::steady_clock::time_point::max();
+};
+
+// Whether `response` is worth repeating: a transport failure, or one of
+// 408, 429, 500, 502, 503, 504, 507, 524.
+bool is_retryable(const Response &response);
+
+// Parses a Retry-After value: delay seconds, or an HTTP date relative to
+// `now`. Returns nullopt for anything else.
+std::optional<std::chrono::milliseconds>
+parse_retry_after(std::string_view value,
+                  std::chrono::system_clock::time_point now);
+
+// The wait before retry number `attempt` (1-based): Retry-After when the
+// server sent one (capped), else exponential backoff with `jitter` in [0,1)
+// spreading it by up to 25%.
+std::chrono::milliseconds retry_delay(const Response &response, int attempt,
+                                      const RetryPolicy &policy, double jitter);
+
+// Called before each retry with a one-line reason, for the log.
+using RetryObserver = std::function<void(std::string_view)>;
+
+// Sends each request, repeating those whose response is retryable (on their
+// own, not the whole batch) until they succeed, the attempts run out or the
+// deadline passes. Returns the last response of each request, in order.
+std::vector<Response> send_with_retry(Client &client,
+                                      const std::vector<Request> &requests,
+                                      size_t concurrency,
+                                      const RetryPolicy &policy,
+                                      const RetryObserver &observer);
+
+} // namespace uploader::http
