@@ -1,4 +1,6 @@
 """Release, deploy, repository, organization and project endpoints (protocol doc §4.7)."""
+import re
+
 from fake_sentry.state import now_iso
 
 MAX_VERSION_LENGTH = 200
@@ -14,6 +16,27 @@ def _is_valid_version(v):
 
 def _field_error(field, message):
     return 400, {field: [message]}, {}
+
+
+# django.utils.dateparse.datetime_re, which DRF's DateTimeField uses: up to 6
+# fraction digits count, 6 more are ignored (chrono's nanoseconds pass).
+_DATETIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{1,2}(?::\d{1,2}(?:[.,]\d{1,6}\d{0,6})?)?"
+                       r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?\Z")
+_URL = re.compile(r"(?i)(?:https?|ftps?)://[^\s/?#]+(?:[/?#]\S*)?\Z")  # Django's URLValidator, roughly
+
+
+def _check_fields(data, dates=(), urls=()):
+    """DRF DateTimeField / URLField checks (null and, for URLs, blank allowed)."""
+    for key in dates:
+        v = data.get(key)
+        if v is not None and not (isinstance(v, str) and _DATETIME.match(v)):
+            return _field_error(key, "Datetime has wrong format. Use one of these formats "
+                                "instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")
+    for key in urls:
+        v = data.get(key)
+        if v not in (None, "") and not (isinstance(v, str) and _URL.match(v)):
+            return _field_error(key, "Enter a valid URL.")
+    return None
 
 
 def _project_json(p):
@@ -85,6 +108,9 @@ def new_release(req):
     projects = _resolve_projects(req, data["projects"])
     if projects is None:
         return _field_error("projects", "Invalid project ids or slugs")
+    err = _check_fields(data, dates=("dateReleased",), urls=("url",))
+    if err:
+        return err
     store = req.store
     with store.lock:
         key = (req.org["slug"], version)
@@ -97,8 +123,9 @@ def new_release(req):
             store.releases[key] = rel
         added = [p for p in projects if p not in rel["projects"]]
         rel["projects"].extend(added)
+        # get_or_create(defaults=...): an existing release keeps its fields.
         for k in ("url", "ref", "dateReleased"):
-            if data.get(k) is not None and (created or rel.get(k) is None):
+            if data.get(k) is not None and created:
                 rel[k] = data[k]
         # 201 when created or when it gained projects, 208 Already Reported otherwise.
         return (201 if created or added else 208), release_json(req.org, rel), {}
@@ -120,6 +147,12 @@ def update_release(req):
     data, err = _body(req)
     if err:
         return err
+    err = _check_fields(data, dates=("dateReleased",), urls=("url",))
+    if err:
+        return err
+    for ref in data.get("refs") or []:
+        if not isinstance(ref, dict) or not ref.get("repository") or not ref.get("commit"):
+            return 400, {"refs": ["Each ref needs a repository and a commit."]}, {}
     store = req.store
     with store.lock:
         for k in ("ref", "url", "dateReleased"):
@@ -134,9 +167,7 @@ def update_release(req):
         if "commits" in data:
             rel["commits"] = [{"id": c.get("id"), "message": c.get("message"),
                                "dateCreated": c.get("timestamp")} for c in data["commits"]]
-        if isinstance(data.get("projects"), list):
-            projects = _resolve_projects(req, data["projects"]) or []
-            rel["projects"].extend(p for p in projects if p not in rel["projects"])
+        # "projects" is no field of the PUT serializer: the server ignores it.
     return 200, release_json(req.org, rel), {}
 
 
@@ -178,6 +209,15 @@ def new_deploy(req):
     name = data.get("name")
     if name is not None and len(str(name)) > 64:
         return _field_error("name", "Ensure this field has no more than 64 characters.")
+    err = _check_fields(data, dates=("dateStarted", "dateFinished"), urls=("url",))
+    if err:
+        return err
+    if "projects" in data:
+        refs = data["projects"]
+        if not isinstance(refs, list) or not refs:
+            return _field_error("projects", "This list may not be empty.")
+        if _resolve_projects(req, refs) is None:
+            return _field_error("projects", "Invalid project")
     deploy = {"id": req.store.new_id(), "environment": env,
               "dateStarted": data.get("dateStarted"),
               "dateFinished": data.get("dateFinished") or now_iso(),

@@ -95,3 +95,40 @@ def test_repos_previous_with_commits_org_and_project(fake):
     r = call(fake.url, "GET", "/api/0/projects/acme/web/", "tok-read")
     assert r.json()["slug"] == "web" and r.json()["id"] == "1001"
     assert call(fake.url, "GET", "/api/0/projects/acme/nope/", "tok-read").status == 404
+
+
+def test_field_validation_like_drf(fake):
+    bad_date = {"dateReleased": ["Datetime has wrong format. Use one of these formats "
+                                 "instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."]}
+    assert post(fake, {"version": "1", "projects": ["web"], "dateReleased": "now"}) == (
+        400, bad_date)
+    assert post(fake, {"version": "1", "projects": ["web"], "url": "not a url"}) == (
+        400, {"url": ["Enter a valid URL."]})
+    # chrono's nanoseconds and plain seconds both pass; an existing release keeps its
+    # fields (get_or_create), so a second POST does not finalize it.
+    assert post(fake, {"version": "1", "projects": ["web"], "url": ""})[0] == 201
+    assert post(fake, {"version": "1", "projects": ["web"],
+                       "dateReleased": "2026-11-28T23:27:50.197425031Z"})[0] == 208
+    assert fake.releases[("acme", "1")]["dateReleased"] is None
+    r = call(fake.url, "PUT", REL + "1/", "tok-upload", {"dateReleased": "yesterday"})
+    assert (r.status, r.json()) == (400, bad_date)
+    r = call(fake.url, "PUT", REL + "1/", "tok-upload", {"projects": ["api"],
+                                                        "dateReleased": "2026-01-02T03:04Z"})
+    assert r.status == 200 and [p["slug"] for p in r.json()["projects"]] == ["web"]
+    r = call(fake.url, "PUT", REL + "1/", "tok-upload", {"refs": [{"repository": "acme/web"}]})
+    assert r.status == 400
+
+
+def test_deploy_field_validation(fake):
+    post(fake, {"version": "1", "projects": ["web"]})
+    deploys = REL + "1/deploys/"
+    for body, field in [({"dateStarted": "1700000000"}, "dateStarted"),
+                        ({"dateFinished": "Tue, 14 Nov 2023 22:13:20 +0000"}, "dateFinished"),
+                        ({"url": "example"}, "url"), ({"projects": ["nope"]}, "projects"),
+                        ({"projects": []}, "projects")]:
+        r = call(fake.url, "POST", deploys, "tok-upload", dict(body, environment="prod"))
+        assert r.status == 400 and list(r.json()) == [field], body
+    r = call(fake.url, "POST", deploys, "tok-upload",
+             {"environment": "prod", "projects": [1001], "url": "https://d.invalid",
+              "dateStarted": "2023-11-14T22:13:20Z", "dateFinished": None})
+    assert r.status == 201 and r.json()["dateFinished"]

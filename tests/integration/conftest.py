@@ -1,17 +1,10 @@
-import os
-
 import pytest
 
-from helpers.process import run
+from fake_sentry import FakeSentry
+from helpers.process import clean_env, run
 
-
-@pytest.fixture(scope="session")
-def uploader(request):
-    """Path to the built sentry-sourcemaps; the suite is useless without it."""
-    path = request.config.getoption("--uploader")
-    if not path or not os.access(path, os.X_OK):
-        pytest.fail(f"--uploader must name the built sentry-sourcemaps (got {path!r})")
-    return path
+UPLOAD_TOKEN = "tok-upload-0123456789abcdef"
+UPLOAD_SCOPES = ["project:releases", "org:read"]
 
 
 @pytest.fixture
@@ -19,4 +12,28 @@ def cli(uploader):
     """Runs the uploader with arguments; returns helpers.process.Result."""
     def invoke(*args, **kwargs):
         return run([uploader, *args], **kwargs)
+    return invoke
+
+
+@pytest.fixture
+def sentry():
+    """A fresh local Sentry with org `acme` (projects web, api) and an upload token."""
+    with FakeSentry(tokens={UPLOAD_TOKEN: UPLOAD_SCOPES,
+                            "tok-read-only-0123456": ["project:read", "event:read"]},
+                    orgs={"acme": ["web", "api"]}) as server:
+        yield server
+
+
+@pytest.fixture
+def upload(cli, sentry, tmp_path):
+    """Runs `upload` against `sentry` from tmp_path, token and URL in the env.
+
+    Keyword `env` adds or overrides variables (None removes one).
+    """
+    def invoke(*args, env=None, cwd=None):
+        variables = {"SENTRY_URL": sentry.url, "SENTRY_AUTH_TOKEN": UPLOAD_TOKEN,
+                     "HOME": str(tmp_path)}
+        variables.update(env or {})
+        environment = clean_env(**{k: v for k, v in variables.items() if v is not None})
+        return cli("upload", *args, env=environment, cwd=cwd or tmp_path)
     return invoke

@@ -1,5 +1,9 @@
 #include "uploader/cli/commands.hpp"
 
+#include "uploader/cli/inject_command.hpp"
+#include "uploader/cli/releases_command.hpp"
+#include "uploader/cli/upload_command.hpp"
+
 #include <array>
 
 namespace uploader::cli {
@@ -15,7 +19,32 @@ constexpr std::array k_common_options{
                "trace|debug|info|warn|error (sentry-cli compatible)"},
 };
 
-constexpr std::array<Command, 0> k_commands{};
+const std::array k_commands{
+    Command{"inject",
+            "Add Sentry debug ids to JavaScript files and their source maps",
+            "inject [OPTIONS] <PATH>...", inject_options(), run_inject},
+    Command{"upload",
+            "Upload JavaScript files and source maps to Sentry and wait "
+            "until Sentry confirms them",
+            "upload [OPTIONS] <PATH>...", upload_options(), run_upload},
+    Command{"releases",
+            "Create and finalize releases, set their commits, record deploys",
+            "releases <new|finalize|set-commits|deploy> [OPTIONS] [VERSION]\n"
+            "       sentry-sourcemaps releases new [--url URL] [--finalize] "
+            "[VERSION]\n"
+            "       sentry-sourcemaps releases finalize [--url URL] "
+            "[--released TIME] [VERSION]\n"
+            "       sentry-sourcemaps releases set-commits "
+            "(--commit REPO@[PREV..]SHA... | --auto | --clear) [VERSION]\n"
+            "       sentry-sourcemaps releases deploy --env ENV [--name NAME] "
+            "[--url URL]\n"
+            "                [--started TIME] [--finished TIME | --time "
+            "SECONDS] [VERSION]\n\n"
+            "VERSION defaults to --release, SENTRY_RELEASE, the CI's commit "
+            "variable\n(GITHUB_SHA, CI_COMMIT_SHA, ...), then git rev-parse "
+            "HEAD. TIME is Unix\nseconds, RFC 3339 or RFC 2822.",
+            releases_options(), run_releases},
+};
 
 } // namespace
 

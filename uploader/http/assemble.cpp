@@ -46,8 +46,19 @@ AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
   std::string what = "organization '" + std::string(org) + "'";
   if (!response.transport_error.empty() || response.status != 200) {
     if (response.status == 400) {
+      std::string detail = error_detail(response);
+      if (detail == "One or more projects are invalid") {
+        std::string names;
+        for (const auto &project : request.projects) {
+          names += (names.empty() ? "'" : ", '") + project + "'";
+        }
+        throw ConfigError("project " + names + " not found in organization '" +
+                          std::string(org) + "' at " + api.base_url() +
+                          " (Sentry: " + detail +
+                          "); check the slug and that the token can see it");
+      }
       throw Error("Sentry refused the bundle (400 on " + http_request.url +
-                  ": " + error_detail(response) + ")");
+                  ": " + detail + ")");
     }
     api.fail(http_request, response, what);
   }

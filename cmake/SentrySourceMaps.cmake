@@ -1,0 +1,452 @@
+# SPDX-License-Identifier: MIT
+#[=======================================================================[.rst:
+SentrySourceMaps
+----------------
+
+Upload a JavaScript bundle's source maps to Sentry as a build step, after the
+target that writes the bundle: inject Sentry debug IDs, upload, wait until
+Sentry confirmed the upload, then delete the maps and the
+``//# sourceMappingURL=`` comments that pointed at them, so they are not
+deployed.  All four steps are one run of the ``sentry-sourcemaps`` uploader,
+so their order is guaranteed by its code, not by target wiring.
+
+Load the module in one of three ways:
+
+.. code-block:: cmake
+
+  # 1. From a copy of this repository's cmake/ folder.
+  list(APPEND CMAKE_MODULE_PATH "${CMAKE_SOURCE_DIR}/third_party/SentrySourceMaps/cmake")
+  include(SentrySourceMaps)
+
+  # 2. add_subdirectory() or FetchContent of this repository, which also
+  #    builds the uploader; include() then finds the module by name.
+  FetchContent_Declare(SentrySourceMaps GIT_REPOSITORY <url> GIT_TAG <commit>)
+  FetchContent_MakeAvailable(SentrySourceMaps)
+  include(SentrySourceMaps)
+
+  # 3. An installed package (cmake --install of this repository).
+  find_package(SentrySourceMaps 0.1 CONFIG REQUIRED)
+
+The uploader is the first of these that exists when
+:command:`sentry_sourcemaps_add_upload` is called:
+
+1. the target ``Sentry::sourcemaps`` (built in the same tree, or the
+   imported target that ``find_package(SentrySourceMaps)`` creates);
+2. the cache variable ``SENTRY_SOURCEMAPS_EXECUTABLE``;
+3. ``sentry-sourcemaps`` on the ``PATH`` (:command:`find_program`).
+
+Secrets
+^^^^^^^
+
+CMake never sees the auth token.  The uploader reads ``SENTRY_AUTH_TOKEN``
+at build time from its environment or from the env file (see ``ENV_FILE``),
+so the token is in no cache entry, no ``build.ninja`` and no command line.
+A ``SENTRY_AUTH_TOKEN`` cache entry is removed with a warning.  At configure
+time the module warns when the env file exists but git does not ignore it.
+
+Cache Variables
+^^^^^^^^^^^^^^^
+
+``SENTRY_SOURCEMAPS_EXECUTABLE``
+  Path to the ``sentry-sourcemaps`` uploader, used when no
+  ``Sentry::sourcemaps`` target exists.
+
+``SENTRY_SOURCEMAPS_REQUIRED``
+  ``ON``: a build without a token fails.  ``OFF`` (the default): the upload
+  target prints ``skipped: no SENTRY_AUTH_TOKEN; maps left untouched`` and
+  succeeds, so local builds need no token.  CI presets set it ``ON``.
+
+``SENTRY_SOURCEMAPS_MAX_PARALLEL``
+  How many uploads run at once under Ninja (the ``sentry_sourcemaps_upload``
+  job pool).  Default: ``2``.
+
+``SENTRY_SOURCEMAPS_DRY_RUN``
+  ``ON`` passes ``--dry-run``: the uploader reports what it would upload and
+  delete and changes nothing.  Default: ``OFF``.
+
+``SENTRY_SOURCEMAPS_ENV_FILE``
+  The default for ``ENV_FILE``.  Default:
+  ``${CMAKE_SOURCE_DIR}/.env.sentry-build-plugin``, the file the Sentry Vite
+  plugin reads.
+
+``SENTRY_SOURCEMAPS_ORG``, ``_PROJECT``, ``_URL``, ``_RELEASE``, ``_DIST``
+  If set (for example with ``-D``), defaults for the keywords of the same
+  name.  Left unset, the uploader takes ``SENTRY_ORG`` etc. from its
+  environment or the env file at build time.
+
+Commands
+^^^^^^^^
+
+.. command:: sentry_sourcemaps_add_upload
+
+  .. code-block:: cmake
+
+    sentry_sourcemaps_add_upload(<name>
+      BUNDLE_TARGET <target> DIRECTORY <dir>
+      [ORG <org>] [PROJECT <project>...] [URL <url>]
+      [RELEASE <release>] [DIST <dist>] [URL_PREFIX <prefix>]
+      [IGNORE <glob>...] [NO_INJECT]
+      [DELETE_AFTER_UPLOAD <glob>... | DELETE_AFTER_UPLOAD OFF]
+      [KEEP_SOURCE_MAPPING_URL] [ON_FAILURE FAIL|WARN]
+      [ENV_FILE <path>] [ALL])
+
+  Creates the target ``sentry-upload_<name>``, which runs after ``<target>``,
+  and adds it to the aggregate target ``sentry-upload``.  Call it once per
+  bundle; calls for several bundles, projects or organisations coexist, and
+  their uploads run in parallel under Ninja (see
+  ``SENTRY_SOURCEMAPS_MAX_PARALLEL``).  The target runs, in this order:
+  inject debug IDs, upload and wait for Sentry's ``ok``, delete the maps,
+  strip the ``sourceMappingURL`` comments that named them.  Re-running it on
+  an unchanged ``<dir>`` makes no network request: a stamp keyed by the
+  bundle's checksum, the release and the server is kept in
+  ``${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/<name>/``.
+
+  ``BUNDLE_TARGET <target>``
+    Required.  The target that writes ``<dir>``, for example the custom target
+    that runs ``npm run build``.
+
+  ``DIRECTORY <dir>``
+    Required.  The bundler's output folder.  A relative path is relative to
+    :variable:`CMAKE_CURRENT_BINARY_DIR`.
+
+  ``ORG <org>``, ``PROJECT <project>...``, ``URL <url>``
+    The Sentry organisation, project(s) and server.  Default: the
+    ``SENTRY_SOURCEMAPS_<KEYWORD>`` variable, else the uploader's own lookup
+    (``SENTRY_ORG`` etc. in the environment, then the env file).
+
+  ``RELEASE <release>``, ``DIST <dist>``
+    Associate the upload with a release and distribution.  Optional: debug
+    IDs make source maps resolve without them.
+
+  ``URL_PREFIX <prefix>``
+    Prefix of the files' URLs.  Default: ``~/``.
+
+  ``IGNORE <glob>...``
+    Files under ``<dir>`` not to upload.
+
+  ``NO_INJECT``
+    Do not inject debug IDs (the bundler already did).
+
+  ``DELETE_AFTER_UPLOAD <glob>... | OFF``
+    Which files to delete once Sentry confirmed the upload.  Default: exactly
+    the source maps that were uploaded.  Globs are relative to ``<dir>``,
+    never match outside it and never follow a symbolic link out of it.
+    ``OFF`` deletes nothing (and strips no comment).
+
+  ``KEEP_SOURCE_MAPPING_URL``
+    Do not strip the ``//# sourceMappingURL=`` comments of deleted maps.
+
+  ``ON_FAILURE FAIL|WARN``
+    ``FAIL`` (the default): a failed upload fails the build and leaves every
+    map where it is, ready for a retry.  ``WARN``: the build goes on, but the
+    maps are moved out of ``<dir>`` (so they are not deployed) into
+    ``${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/<name>/pending``, and the
+    next run of the target uploads them from there first.
+
+  ``ENV_FILE <path>``
+    The dotenv file the uploader reads ``SENTRY_AUTH_TOKEN``, ``SENTRY_ORG``,
+    ``SENTRY_PROJECT``, ``SENTRY_URL``, ``SENTRY_RELEASE`` and ``SENTRY_DIST``
+    from; variables in the environment win.  A relative path is relative to
+    :variable:`CMAKE_CURRENT_SOURCE_DIR`.  Default:
+    ``SENTRY_SOURCEMAPS_ENV_FILE``.  A file named ``.env.sentry-build-plugin``
+    may be missing: the uploader then runs in its folder and reads it only if
+    it is there, as the Vite plugin does.  A file of any other name must exist
+    at build time.
+
+  ``ALL``
+    Run the upload as part of the default build, not only when
+    ``sentry-upload`` or ``sentry-upload_<name>`` is built.
+
+  The target has the properties ``SENTRY_SOURCEMAPS_BUNDLE_TARGET``,
+  ``SENTRY_SOURCEMAPS_DIRECTORY``, ``SENTRY_SOURCEMAPS_PENDING_DIR``,
+  ``SENTRY_SOURCEMAPS_STAMP_FILE`` and ``SENTRY_SOURCEMAPS_ENV_FILE``.
+
+Example
+^^^^^^^
+
+.. code-block:: cmake
+
+  add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/dist/.vite/manifest.json
+    COMMAND npm run build -- --outDir ${CMAKE_CURRENT_BINARY_DIR}/dist
+    DEPENDS ${sources} package-lock.json
+    WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} VERBATIM)
+  add_custom_target(frontend ALL
+    DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/dist/.vite/manifest.json)
+
+  include(SentrySourceMaps)
+  sentry_sourcemaps_add_upload(web
+    BUNDLE_TARGET frontend
+    DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/dist
+    ORG acme PROJECT web)
+
+Then ``cmake --build build --target sentry-upload`` with ``SENTRY_AUTH_TOKEN``
+in the environment or in ``.env.sentry-build-plugin``.
+#]=======================================================================]
+
+include_guard(GLOBAL)
+
+if(CMAKE_VERSION VERSION_LESS 3.25)
+  message(FATAL_ERROR "SentrySourceMaps needs CMake 3.25 or newer (this is "
+    "${CMAKE_VERSION}). Upgrade CMake.")
+endif()
+
+# Functions record the policies in force where they are defined; pin ours
+# without touching the caller's.
+block(SCOPE_FOR POLICIES)
+cmake_policy(VERSION 3.25)
+list(APPEND CMAKE_MESSAGE_CONTEXT "SentrySourceMaps")
+
+set(SENTRY_SOURCEMAPS_EXECUTABLE "" CACHE FILEPATH
+  "The sentry-sourcemaps uploader, used when there is no Sentry::sourcemaps target")
+option(SENTRY_SOURCEMAPS_REQUIRED
+  "Fail the upload targets when no SENTRY_AUTH_TOKEN is available at build time" OFF)
+option(SENTRY_SOURCEMAPS_DRY_RUN
+  "Only report what the upload targets would upload and delete" OFF)
+set(SENTRY_SOURCEMAPS_MAX_PARALLEL 2 CACHE STRING
+  "How many Sentry uploads run at once under Ninja")
+set(SENTRY_SOURCEMAPS_ENV_FILE "${CMAKE_SOURCE_DIR}/.env.sentry-build-plugin" CACHE FILEPATH
+  "Default dotenv file the uploader reads SENTRY_AUTH_TOKEN etc. from at build time")
+mark_as_advanced(SENTRY_SOURCEMAPS_EXECUTABLE SENTRY_SOURCEMAPS_MAX_PARALLEL
+  SENTRY_SOURCEMAPS_ENV_FILE SENTRY_SOURCEMAPS_DRY_RUN)
+
+# A token given with -D would sit in CMakeCache.txt in plain text.
+if(DEFINED CACHE{SENTRY_AUTH_TOKEN})
+  unset(SENTRY_AUTH_TOKEN CACHE)
+  message(WARNING "SentrySourceMaps: removed SENTRY_AUTH_TOKEN from the CMake "
+    "cache, where it would be stored in plain text. Put the token in the "
+    "environment or in the env file (SENTRY_SOURCEMAPS_ENV_FILE) instead, "
+    "and consider revoking the one that was passed with -D.")
+endif()
+
+# One pool shared by every upload target, created on first use.
+function(_sentry_sourcemaps_ensure_job_pool)
+  get_property(pools GLOBAL PROPERTY JOB_POOLS)
+  if(NOT pools MATCHES "(^|;)sentry_sourcemaps_upload=")
+    if(NOT SENTRY_SOURCEMAPS_MAX_PARALLEL MATCHES "^[1-9][0-9]*$")
+      message(FATAL_ERROR "SENTRY_SOURCEMAPS_MAX_PARALLEL must be a positive "
+        "integer, not \"${SENTRY_SOURCEMAPS_MAX_PARALLEL}\". Write for example "
+        "-DSENTRY_SOURCEMAPS_MAX_PARALLEL=2.")
+    endif()
+    set_property(GLOBAL APPEND PROPERTY JOB_POOLS
+      sentry_sourcemaps_upload=${SENTRY_SOURCEMAPS_MAX_PARALLEL})
+  endif()
+endfunction()
+
+# Makes sure Sentry::sourcemaps exists: an existing target, then
+# SENTRY_SOURCEMAPS_EXECUTABLE, then the PATH.
+function(_sentry_sourcemaps_resolve_uploader)
+  if(TARGET Sentry::sourcemaps)
+    return()
+  endif()
+  if(NOT SENTRY_SOURCEMAPS_EXECUTABLE)
+    find_program(_SENTRY_SOURCEMAPS_FOUND_EXECUTABLE NAMES sentry-sourcemaps NO_CACHE)
+    if(_SENTRY_SOURCEMAPS_FOUND_EXECUTABLE)
+      set(SENTRY_SOURCEMAPS_EXECUTABLE "${_SENTRY_SOURCEMAPS_FOUND_EXECUTABLE}" CACHE FILEPATH
+        "The sentry-sourcemaps uploader, used when there is no Sentry::sourcemaps target" FORCE)
+    endif()
+  endif()
+  if(NOT SENTRY_SOURCEMAPS_EXECUTABLE)
+    message(FATAL_ERROR "Cannot find the sentry-sourcemaps uploader. Do one of: "
+      "(1) build it in this tree (add_subdirectory or FetchContent of "
+      "SentrySourceMaps, which defines the target Sentry::sourcemaps) or load "
+      "it with find_package(SentrySourceMaps CONFIG) before this call; "
+      "(2) set -DSENTRY_SOURCEMAPS_EXECUTABLE=/path/to/sentry-sourcemaps; "
+      "(3) put sentry-sourcemaps on the PATH.")
+  endif()
+  if(NOT EXISTS "${SENTRY_SOURCEMAPS_EXECUTABLE}")
+    message(FATAL_ERROR "SENTRY_SOURCEMAPS_EXECUTABLE is "
+      "\"${SENTRY_SOURCEMAPS_EXECUTABLE}\", which does not exist. Point it at "
+      "the sentry-sourcemaps executable, or clear it to search the PATH.")
+  endif()
+  add_executable(Sentry::sourcemaps IMPORTED GLOBAL)
+  set_target_properties(Sentry::sourcemaps PROPERTIES
+    IMPORTED_LOCATION "${SENTRY_SOURCEMAPS_EXECUTABLE}")
+endfunction()
+
+# Warns once per file when an env file that may hold the token exists but is
+# not ignored by git, i.e. could be committed.
+function(_sentry_sourcemaps_check_env_file file)
+  get_property(checked GLOBAL PROPERTY _SENTRY_SOURCEMAPS_CHECKED_ENV_FILES)
+  if(NOT EXISTS "${file}" OR file IN_LIST checked)
+    return()
+  endif()
+  set_property(GLOBAL APPEND PROPERTY _SENTRY_SOURCEMAPS_CHECKED_ENV_FILES "${file}")
+  find_program(_SENTRY_SOURCEMAPS_GIT NAMES git NO_CACHE)
+  if(NOT _SENTRY_SOURCEMAPS_GIT)
+    return()
+  endif()
+  cmake_path(GET file PARENT_PATH dir)
+  # Exit code 0: ignored; 1: not ignored (or tracked); 128: not a work tree.
+  execute_process(COMMAND "${_SENTRY_SOURCEMAPS_GIT}" check-ignore -q "${file}"
+    WORKING_DIRECTORY "${dir}" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+  if(rc EQUAL 1)
+    cmake_path(GET file FILENAME filename)
+    message(WARNING "${file} holds Sentry credentials but git does not "
+      "ignore it, so it could be committed. Add the line \"${filename}\" to "
+      ".gitignore (and run `git rm --cached ${filename}` if it is tracked).")
+  endif()
+endfunction()
+
+function(sentry_sourcemaps_add_upload name)
+  list(APPEND CMAKE_MESSAGE_CONTEXT "sentry_sourcemaps_add_upload")
+  set(options NO_INJECT KEEP_SOURCE_MAPPING_URL ALL)
+  set(oneValueArgs BUNDLE_TARGET DIRECTORY ORG URL RELEASE DIST URL_PREFIX
+    ON_FAILURE ENV_FILE)
+  set(multiValueArgs PROJECT IGNORE DELETE_AFTER_UPLOAD)
+  cmake_parse_arguments(PARSE_ARGV 1 arg
+    "${options}" "${oneValueArgs}" "${multiValueArgs}")
+  string(CONCAT usage "sentry_sourcemaps_add_upload(<name> BUNDLE_TARGET <target> "
+    "DIRECTORY <dir> [ORG <org>] [PROJECT <project>...] [URL <url>] "
+    "[RELEASE <release>] [DIST <dist>] [URL_PREFIX <prefix>] [IGNORE <glob>...] "
+    "[NO_INJECT] [DELETE_AFTER_UPLOAD <glob>...|OFF] [KEEP_SOURCE_MAPPING_URL] "
+    "[ON_FAILURE FAIL|WARN] [ENV_FILE <path>] [ALL])")
+  set(me "sentry_sourcemaps_add_upload(${name})")
+
+  # --- Validate: every error says what to write instead.
+  if(NOT name MATCHES "^[A-Za-z0-9_.+-]+$")
+    message(FATAL_ERROR "sentry_sourcemaps_add_upload: the name \"${name}\" "
+      "must be letters, digits and _ . + - only, as it becomes part of the "
+      "target name sentry-upload_<name>. Write for example "
+      "sentry_sourcemaps_add_upload(web BUNDLE_TARGET ...).")
+  endif()
+  if(DEFINED arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${me}: unknown argument(s): ${arg_UNPARSED_ARGUMENTS}. "
+      "The signature is: ${usage}")
+  endif()
+  foreach(keyword IN LISTS arg_KEYWORDS_MISSING_VALUES)
+    message(FATAL_ERROR "${me}: ${keyword} needs a value. The signature is: ${usage}")
+  endforeach()
+  if(NOT arg_BUNDLE_TARGET)
+    message(FATAL_ERROR "${me}: BUNDLE_TARGET is required. Write "
+      "BUNDLE_TARGET <target>, naming the target that writes the bundle, e.g. "
+      "the custom target that runs `npm run build`.")
+  endif()
+  if("${arg_DIRECTORY}" STREQUAL "")
+    message(FATAL_ERROR "${me}: DIRECTORY is required. Write DIRECTORY <dir>, "
+      "the bundler's output folder, e.g. DIRECTORY \${CMAKE_CURRENT_BINARY_DIR}/dist.")
+  endif()
+  if(NOT TARGET "${arg_BUNDLE_TARGET}")
+    message(FATAL_ERROR "${me}: BUNDLE_TARGET \"${arg_BUNDLE_TARGET}\" is not a "
+      "target. Define the frontend build target (e.g. add_custom_target("
+      "${arg_BUNDLE_TARGET} ...)) before calling sentry_sourcemaps_add_upload().")
+  endif()
+  if(TARGET "sentry-upload_${name}")
+    message(FATAL_ERROR "${me}: the target sentry-upload_${name} already "
+      "exists. Give each sentry_sourcemaps_add_upload() call its own name.")
+  endif()
+  if("${arg_ON_FAILURE}" STREQUAL "")
+    set(arg_ON_FAILURE FAIL)
+  endif()
+  if(NOT arg_ON_FAILURE MATCHES "^(FAIL|WARN)$")
+    message(FATAL_ERROR "${me}: ON_FAILURE must be FAIL or WARN, not "
+      "\"${arg_ON_FAILURE}\". Write ON_FAILURE FAIL (stop the build, keep the "
+      "maps) or ON_FAILURE WARN (go on, move the maps to a pending folder).")
+  endif()
+  if("OFF" IN_LIST arg_DELETE_AFTER_UPLOAD AND NOT arg_DELETE_AFTER_UPLOAD STREQUAL "OFF")
+    message(FATAL_ERROR "${me}: DELETE_AFTER_UPLOAD takes either globs or "
+      "OFF, not both (got \"${arg_DELETE_AFTER_UPLOAD}\").")
+  endif()
+
+  # --- Defaults from variables, absolute paths.
+  foreach(keyword IN ITEMS ORG PROJECT URL RELEASE DIST)
+    if("${arg_${keyword}}" STREQUAL "" AND NOT "${SENTRY_SOURCEMAPS_${keyword}}" STREQUAL "")
+      set(arg_${keyword} "${SENTRY_SOURCEMAPS_${keyword}}")
+    endif()
+  endforeach()
+  cmake_path(ABSOLUTE_PATH arg_DIRECTORY BASE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
+    NORMALIZE)
+  if("${arg_ENV_FILE}" STREQUAL "")
+    set(arg_ENV_FILE "${SENTRY_SOURCEMAPS_ENV_FILE}")
+  endif()
+  cmake_path(ABSOLUTE_PATH arg_ENV_FILE BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+    NORMALIZE)
+  set(state_dir "${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/${name}")
+  set(pending_dir "${state_dir}/pending")
+  set(stamp_file "${state_dir}/stamp")
+
+  _sentry_sourcemaps_check_env_file("${arg_ENV_FILE}")
+  _sentry_sourcemaps_resolve_uploader()
+  _sentry_sourcemaps_ensure_job_pool()
+
+  # --- The one uploader invocation. No secret goes in here: the uploader
+  # reads the token from its environment or the env file at build time.
+  set(cmd "$<TARGET_FILE:Sentry::sourcemaps>" upload)
+  foreach(pair IN ITEMS "ORG;--org" "URL;--url" "RELEASE;--release" "DIST;--dist"
+                        "URL_PREFIX;--url-prefix")
+    list(GET pair 0 keyword)
+    list(GET pair 1 flag)
+    if(NOT "${arg_${keyword}}" STREQUAL "")
+      list(APPEND cmd ${flag} "${arg_${keyword}}")
+    endif()
+  endforeach()
+  foreach(project IN LISTS arg_PROJECT)
+    list(APPEND cmd --project "${project}")
+  endforeach()
+  foreach(glob IN LISTS arg_IGNORE)
+    list(APPEND cmd --ignore "${glob}")
+  endforeach()
+  if(NOT arg_NO_INJECT)
+    list(APPEND cmd --inject)
+  endif()
+  if(NOT arg_DELETE_AFTER_UPLOAD STREQUAL "OFF")
+    list(APPEND cmd --delete-after)
+    foreach(glob IN LISTS arg_DELETE_AFTER_UPLOAD)
+      list(APPEND cmd --delete-glob "${glob}")
+    endforeach()
+    if(arg_KEEP_SOURCE_MAPPING_URL)
+      list(APPEND cmd --keep-source-mapping-url)
+    endif()
+  endif()
+  string(TOLOWER "${arg_ON_FAILURE}" on_failure)
+  list(APPEND cmd --wait --on-failure ${on_failure} --pending-dir "${pending_dir}"
+    --stamp-file "${stamp_file}")
+  # Like the Vite plugin, the uploader reads .env.sentry-build-plugin from its
+  # working directory when it exists, and a missing one is fine. A file of
+  # another name is passed explicitly and must exist.
+  cmake_path(GET arg_ENV_FILE FILENAME env_file_name)
+  if(env_file_name STREQUAL ".env.sentry-build-plugin")
+    cmake_path(GET arg_ENV_FILE PARENT_PATH working_dir)
+  else()
+    set(working_dir "${CMAKE_CURRENT_BINARY_DIR}")
+    list(APPEND cmd --env-file "${arg_ENV_FILE}")
+  endif()
+  if(NOT SENTRY_SOURCEMAPS_REQUIRED)
+    list(APPEND cmd --skip-without-token)
+  endif()
+  if(SENTRY_SOURCEMAPS_DRY_RUN)
+    list(APPEND cmd --dry-run)
+  endif()
+  list(APPEND cmd "${arg_DIRECTORY}")
+  list(JOIN cmd " " pretty)
+  message(DEBUG "${me}: ${pretty}")
+
+  set(all "")
+  if(arg_ALL)
+    set(all ALL)
+  endif()
+  # The state folder must exist before the uploader writes the stamp there.
+  add_custom_target(sentry-upload_${name} ${all}
+    COMMAND "${CMAKE_COMMAND}" -E make_directory "${state_dir}"
+    COMMAND ${cmd}
+    WORKING_DIRECTORY "${working_dir}"
+    COMMENT "Uploading source maps in ${arg_DIRECTORY} to Sentry (${name})"
+    JOB_POOL sentry_sourcemaps_upload
+    VERBATIM COMMAND_EXPAND_LISTS)
+  add_dependencies(sentry-upload_${name} ${arg_BUNDLE_TARGET})
+  set_target_properties(sentry-upload_${name} PROPERTIES
+    SENTRY_SOURCEMAPS_BUNDLE_TARGET "${arg_BUNDLE_TARGET}"
+    SENTRY_SOURCEMAPS_DIRECTORY "${arg_DIRECTORY}"
+    SENTRY_SOURCEMAPS_PENDING_DIR "${pending_dir}"
+    SENTRY_SOURCEMAPS_STAMP_FILE "${stamp_file}"
+    SENTRY_SOURCEMAPS_ENV_FILE "${arg_ENV_FILE}")
+
+  if(NOT TARGET sentry-upload)
+    add_custom_target(sentry-upload
+      COMMENT "Uploaded every bundle's source maps to Sentry")
+  endif()
+  add_dependencies(sentry-upload sentry-upload_${name})
+  message(STATUS "Sentry upload target: sentry-upload_${name} (${arg_DIRECTORY})")
+endfunction()
+
+list(POP_BACK CMAKE_MESSAGE_CONTEXT)
+endblock()

@@ -1,0 +1,64 @@
+"""Shared by the tests in tests/cmake/e2e: paths, the stand-in's accounts,
+and CMakeProject, a mini-project configured and built the way a user would."""
+import subprocess
+from pathlib import Path
+
+from helpers.process import clean_env, run
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+PROJECTS = HERE.parent / "projects"
+FAKE_UPLOADER = HERE.parent / "fake_uploader.py"
+# Not a real token; tests grep every file and log the build wrote for it.
+TOKEN = "sntrys_cmake_e2e_test_t0k3n_f0r_the_st4nd_in"
+TOKENS = {TOKEN: ["project:releases", "org:read"],
+          "sntrys_read_only": ["project:read"]}
+ORGS = {"acme": ["web"], "other": ["site"]}
+SKIPPED_LINE = "skipped: no SENTRY_AUTH_TOKEN; maps left untouched"
+
+
+class CMakeProject:
+    """A configured mini-project; every command's output is kept in `log`."""
+
+    def __init__(self, source, binary, make_program):
+        self.source, self.binary, self.make_program = Path(source), Path(binary), make_program
+        self.log = []
+
+    def _run(self, cmd, env, timeout):
+        result = run(cmd, env=env, timeout=timeout)
+        self.log.append(result.output)
+        return result
+
+    def configure(self, *args, env=None):
+        return self._run(["cmake", "-S", self.source, "-B", self.binary, "-G", "Ninja",
+                          "-DCMAKE_MAKE_PROGRAM=" + self.make_program, *args],
+                         env or clean_env(), 300)
+
+    def build(self, target=None, env=None, timeout=600):
+        cmd = ["cmake", "--build", self.binary, "--verbose"]
+        if target:
+            cmd += ["--target", target]
+        return self._run(cmd, env or clean_env(), timeout)
+
+    def files_written(self):
+        """Every text file of the build tree CMake or Ninja wrote, plus all output."""
+        texts = {"output": "\n".join(self.log)}
+        for leaf in ("CMakeCache.txt", "build.ninja", "CMakeFiles/rules.ninja"):
+            p = self.binary / leaf
+            if p.exists():
+                texts[leaf] = p.read_text(errors="replace")
+        return texts
+
+
+def write_env_file(path, **values):
+    """A .env.sentry-build-plugin with SENTRY_<KEY>=value lines."""
+    path.write_text("".join("SENTRY_%s=%s\n" % (k.upper(), v) for k, v in values.items()))
+    return path
+
+
+def maps_under(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in Path(folder).rglob("*.map"))
+
+
+def git(*args, cwd):
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)

@@ -1,0 +1,70 @@
+"""examples/vite-react end to end: npm ci, vite build, upload to the stand-in.
+
+Afterwards dist/ holds no .map file and no sourceMappingURL comment, while
+the stand-in holds a map for every script.
+"""
+import os
+import re
+import shutil
+
+import pytest
+
+from cmake_harness import REPO, TOKEN
+from helpers.process import clean_env
+
+EXAMPLE = REPO / "examples" / "vite-react"
+
+
+@pytest.fixture(scope="module")
+def npm():
+    path = shutil.which("npm")
+    if not path:
+        # On CI a missing npm is a failure: the example must really be built.
+        if os.environ.get("CI") == "true":
+            pytest.fail("npm is not installed", pytrace=False)
+        pytest.skip("npm is not installed")
+    return path
+
+
+def test_example_builds_uploads_and_cleans_dist(npm, cmake_project, uploader, fake, tmp_path):
+    project = cmake_project(EXAMPLE)
+    configured = project.configure(
+        "-DSENTRY_SOURCEMAPS_EXECUTABLE=%s" % uploader,
+        "-DVITE_REACT_UPLOAD_ON_BUILD=ON", "-DSENTRY_SOURCEMAPS_REQUIRED=ON",
+        # The environment alone, as on CI: no env file (and none of the
+        # developer's in the checkout is read).
+        "-DSENTRY_SOURCEMAPS_ENV_FILE=%s" % (tmp_path / ".env.sentry-build-plugin"))
+    assert configured.returncode == 0, configured.output
+
+    env = clean_env(SENTRY_AUTH_TOKEN=TOKEN, SENTRY_URL=fake.url, SENTRY_ORG="acme",
+                    SENTRY_PROJECT="web")
+    result = project.build(env=env, timeout=900)
+    assert result.returncode == 0, result.output
+
+    dist = project.binary / "dist"
+    scripts = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*.js"))
+    assert scripts, "vite wrote no script"
+    assert list(dist.rglob("*.map")) == []
+    for f in dist.rglob("*"):
+        if f.is_file():
+            assert "sourceMappingURL" not in f.read_text(errors="replace"), f
+
+    assert len(fake.bundles) == 1
+    urls = {info["url"]: info for info in fake.bundles[0]["manifest"]["files"].values()}
+    for script in scripts:
+        assert "~/%s.map" % script in urls, sorted(urls)
+        assert urls["~/%s" % script]["type"] == "minified_source"
+    # The map knows the app's own sources, e.g. the file the button throws from.
+    maps = [data for name, data in fake.bundles[0]["files"].items()
+            if b'"mappings"' in data]
+    assert any(b"src/checkout.js" in m for m in maps)
+
+    for name, text in project.files_written().items():
+        assert TOKEN not in text, "the token is in %s" % name
+    # Nothing changed, nothing sent.
+    fake.clear_requests()
+    again = project.build(env=env)
+    assert again.returncode == 0, again.output
+    assert fake.requests == []
+    # ...and the bundle is not rebuilt: the upload changed no input of it.
+    assert not re.search(r"npm (ci|run build)", again.output), again.output

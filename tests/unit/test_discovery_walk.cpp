@@ -1,0 +1,70 @@
+#include "uploader/discovery/walk.hpp"
+#include "uploader/util/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace uploader::discovery;
+namespace fs = std::filesystem;
+
+namespace {
+
+class DiscoveryWalk : public ::testing::Test {
+protected:
+  void SetUp() override {
+    m_dir =
+        fs::temp_directory_path() /
+        ("walk-test-" +
+         std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(m_dir);
+    for (const char *name :
+         {"a.js", "b.min.js", "c.js.map", "d.txt", ".hidden.js", ".git/x.js",
+          "sub/e.mjs", "sub/skip/f.js", "vendor/g.js"}) {
+      fs::path path = m_dir / name;
+      fs::create_directories(path.parent_path());
+      std::ofstream(path) << "x";
+    }
+    fs::create_directory_symlink(m_dir / "sub", m_dir / "linked");
+  }
+  void TearDown() override { fs::remove_all(m_dir); }
+
+  std::vector<std::string> urls(WalkOptions options) {
+    std::vector<std::string> out;
+    for (const auto &file : walk(options)) {
+      out.push_back(file.relative);
+    }
+    return out;
+  }
+
+  fs::path m_dir;
+};
+
+} // namespace
+
+TEST_F(DiscoveryWalk, FiltersHiddenExtensionsAndIgnores) {
+  WalkOptions options;
+  options.roots = {m_dir.string()};
+  options.extensions = {"js", "mjs", "map"};
+  options.ignores = {"skip/", "vendor/*.js"};
+  EXPECT_EQ(urls(options),
+            (std::vector<std::string>{"a.js", "b.min.js", "c.js.map",
+                                      "linked/e.mjs", "sub/e.mjs"}));
+}
+
+TEST_F(DiscoveryWalk, MultiDotExtensionsAndExplicitFiles) {
+  WalkOptions options;
+  options.roots = {m_dir.string(), (m_dir / "d.txt").string()};
+  options.extensions = {"min.js"};
+  EXPECT_EQ(urls(options), (std::vector<std::string>{"b.min.js", "d.txt"}));
+  auto files = walk(options);
+  EXPECT_EQ(files[0].url, m_dir.string() + "/b.min.js");
+}
+
+TEST_F(DiscoveryWalk, MissingRootIsAnError) {
+  WalkOptions options;
+  options.roots = {(m_dir / "nope").string()};
+  EXPECT_THROW(walk(options), uploader::Error);
+}

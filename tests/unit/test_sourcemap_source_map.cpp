@@ -1,0 +1,81 @@
+#include "uploader/sourcemap/source_map.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace uploader::sourcemap;
+
+namespace {
+
+std::string rewrite(std::string_view text, const MapWriteOptions &options) {
+  ParsedMap map = parse_source_map(text);
+  std::string out;
+  write_source_map(map, options, out);
+  return out;
+}
+
+} // namespace
+
+TEST(SourcemapSourceMap, WritesRustSourcemapForm) {
+  std::string input = R"({
+    "mappings": "AAAA", "names": ["a", 1, 2.5, null],
+    "sourcesContent": ["caf\u00e9 \/ \"q\" \u0001", null, "x"],
+    "sourceRoot": "", "sources": ["a.js", null], "x_extra": {"k": [1]},
+    "file": "out.js", "version": 3, "ignoreList": [1, 0, 1],
+    "debug_id": "AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE"
+  })";
+  EXPECT_EQ(rewrite(input, {}),
+            R"({"version":3,"file":"out.js","sources":["a.js",""],)"
+            R"("sourceRoot":"","sourcesContent":["café / \"q\" \u0001",null],)"
+            R"("names":["a","1","2.5",""],"mappings":"AAAA",)"
+            R"("ignoreList":[0,1],)"
+            R"("debugId":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"})");
+}
+
+TEST(SourcemapSourceMap, DropsEmptySourcesContentAndSetsDebugId) {
+  MapWriteOptions options;
+  options.debug_id = DebugId::parse("11111111-2222-3333-4444-555555555555");
+  EXPECT_EQ(
+      rewrite(R"({"version":3,"file":"f.js"})", options),
+      R"({"version":3,"file":"f.js","sources":[],"names":[],)"
+      R"("mappings":"","debugId":"11111111-2222-3333-4444-555555555555"})");
+  EXPECT_EQ(
+      rewrite(R"({"sources":["a"],"sourcesContent":[null],"mappings":""})", {}),
+      R"({"version":3,"sources":["a"],"names":[],"mappings":""})");
+}
+
+TEST(SourcemapSourceMap, IndexMapsKeepNullSourcesAndShiftSections) {
+  std::string input = R"({"version":3,"file":"i.js","sections":[)"
+                      R"({"offset":{"line":4,"column":1},"url":"b.js"},)"
+                      R"({"offset":{"line":0,"column":0},"map":{"version":3,)"
+                      R"("sources":["a"],"names":[],"mappings":"AAAA"}}]})";
+  MapWriteOptions options;
+  options.section_line_shift = 1;
+  EXPECT_EQ(rewrite(input, options),
+            R"({"version":3,"file":"i.js","sources":null,"sections":[)"
+            R"({"offset":{"line":1,"column":0},"url":null,"map":)"
+            R"({"version":3,"sources":["a"],"names":[],"mappings":"AAAA"}},)"
+            R"({"offset":{"line":5,"column":1},"url":"b.js","map":null}]})");
+}
+
+TEST(SourcemapSourceMap, ReportsMalformedJsonWithOffset) {
+  try {
+    parse_source_map(R"({"version":3,"sources":[1]})");
+    FAIL() << "expected JsonError";
+  } catch (const JsonError &error) {
+    EXPECT_EQ(error.offset(), 24u);
+  }
+  EXPECT_THROW(parse_source_map(R"({"version":3,})"), JsonError);
+  EXPECT_THROW(parse_source_map(R"({"version":"3"})"), JsonError);
+  EXPECT_THROW(parse_source_map(R"({"version":3,"version":3})"), JsonError);
+  EXPECT_THROW(parse_source_map(R"({"debugId":"nope"})"), JsonError);
+}
+
+TEST(SourcemapSourceMap, SniffsSourceMapsLikeSentryCli) {
+  EXPECT_TRUE(is_sourcemap(R"({"version":3,"sources":[],"mappings":""})"));
+  EXPECT_TRUE(is_sourcemap(")]}'\n{\"file\":1,\"names\":0,\"mappings\":0}"));
+  EXPECT_TRUE(is_sourcemap(R"({"sections":[]})"));
+  EXPECT_FALSE(is_sourcemap(R"({"version":3,"file":"index.js"})"));
+  EXPECT_FALSE(is_sourcemap(R"({"version":3,"sources":null,"mappings":""})"));
+  EXPECT_FALSE(is_sourcemap("var a = {};"));
+  EXPECT_FALSE(is_sourcemap(R"({"version":3,"sources":[],"mappings":""} x)"));
+}

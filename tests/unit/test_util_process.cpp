@@ -1,0 +1,20 @@
+#include "uploader/util/process.hpp"
+
+#include <gtest/gtest.h>
+
+using uploader::util::capture_output;
+
+TEST(UtilProcess, ReturnsStandardOutputOnSuccess) {
+  EXPECT_EQ(capture_output({"printf", "%s|%s", "a b", "c"}), "a b|c");
+}
+
+TEST(UtilProcess, NulloptOnFailureOrMissingProgram) {
+  EXPECT_FALSE(capture_output({"false"}));
+  EXPECT_FALSE(capture_output({"sh", "-c", "echo partial; exit 3"}));
+  EXPECT_FALSE(capture_output({"no-such-program-for-sentry-sourcemaps"}));
+  EXPECT_FALSE(capture_output({}));
+}
+
+TEST(UtilProcess, StderrIsDiscarded) {
+  EXPECT_EQ(capture_output({"sh", "-c", "echo out; echo err >&2"}), "out\n");
+}

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "uploader/bundle/manifest.hpp"
+#include "uploader/http/chunk_upload.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace uploader::bundle {
+
+// A file to put in a bundle: where to read it and how the manifest names it.
+struct BundleInput {
+  std::filesystem::path path;
+  std::string url;
+  SourceFileType type = SourceFileType::minified_source;
+  std::map<std::string, std::string> headers; // lowercase keys
+};
+
+struct BundleSettings {
+  ManifestAttributes attributes; // debug_id is computed, not read
+  std::uint64_t chunk_size = 8 * 1024 * 1024;
+  int compression_level = 1; // libdeflate 1..12
+  unsigned threads = 2;
+};
+
+// What was written: the bundle file, its SHA-1, its chunks and its id.
+struct BuiltBundle {
+  std::filesystem::path path;
+  std::uint64_t size = 0;
+  std::string checksum;
+  std::vector<http::Chunk> chunks;
+  std::string debug_id;
+  std::vector<ManifestFile> files;
+};
+
+// Writes `SYSB` + version 2 + a deterministic zip of `inputs` (sorted by
+// URL, `manifest.json` last) to `out`, hashing the whole file and each
+// `chunk_size` slice as it goes. Files are read and compressed on
+// `threads` workers but only a few are held in memory at once. The bundle
+// id is sentry-cli's: SHA-1 over each file's URL, contents, type and
+// headers, as a version-5 UUID.
+BuiltBundle write_artifact_bundle(std::vector<BundleInput> inputs,
+                                  const BundleSettings &settings,
+                                  const std::filesystem::path &out);
+
+// Splits `inputs` into groups whose uncompressed sizes stay under
+// `max_bytes` (a map and its JS stay together when they arrive adjacent).
+std::vector<std::vector<BundleInput>>
+split_for_size(std::vector<BundleInput> inputs, std::uint64_t max_bytes);
+
+} // namespace uploader::bundle

@@ -1,0 +1,145 @@
+#include "uploader/discovery/walk.hpp"
+
+#include "uploader/discovery/glob.hpp"
+#include "uploader/util/error.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+
+namespace uploader::discovery {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string join_url(std::string_view root, std::string_view relative) {
+  std::string url(root);
+  if (!url.empty() && url.back() != '/') {
+    url += '/';
+  }
+  url += relative;
+  return url;
+}
+
+bool has_extension(std::string_view name,
+                   const std::vector<std::string> &extensions) {
+  if (extensions.empty()) {
+    return true;
+  }
+  return std::ranges::any_of(extensions, [&](const std::string &ext) {
+    return name.size() > ext.size() && name.ends_with(ext) &&
+           name[name.size() - ext.size() - 1] == '.';
+  });
+}
+
+class Walker {
+public:
+  Walker(const WalkOptions &options, std::vector<DiscoveredFile> &out)
+      : m_options(options), m_out(out) {
+    for (const auto &ignore : options.ignores) {
+      m_ignores.emplace_back(ignore);
+    }
+  }
+
+  void walk_root(const std::string &root) {
+    std::error_code error;
+    fs::file_status status = fs::status(root, error);
+    if (error || !fs::exists(status)) {
+      throw Error("cannot search " + root + ": no such file or directory");
+    }
+    if (!fs::is_directory(status)) {
+      std::string url = root;
+      auto slash = url.rfind('/');
+      add(fs::path(root), url, fs::path(root),
+          slash == std::string::npos ? url : url.substr(slash + 1));
+      return;
+    }
+    std::vector<fs::path> ancestors;
+    walk_dir(fs::path(root), root, "", fs::path(root), ancestors);
+  }
+
+private:
+  bool ignored(const std::string &relative, bool is_dir) const {
+    return std::ranges::any_of(m_ignores, [&](const IgnorePattern &pattern) {
+      return pattern.matches(relative, is_dir);
+    });
+  }
+
+  void add(const fs::path &path, const std::string &url, const fs::path &root,
+           const std::string &relative) {
+    if (m_seen.insert(url).second) {
+      m_out.push_back(DiscoveredFile{path, url, root, relative});
+    }
+  }
+
+  void walk_dir(const fs::path &dir, const std::string &root,
+                const std::string &relative, const fs::path &root_path,
+                std::vector<fs::path> &ancestors) {
+    std::error_code error;
+    fs::path real = fs::canonical(dir, error);
+    bool pushed = false;
+    if (!error) {
+      if (std::ranges::find(ancestors, real) != ancestors.end()) {
+        std::cerr << "warning: skipping " << dir.string() << ": symlink loop\n";
+        return;
+      }
+      ancestors.push_back(real);
+      pushed = true;
+    }
+    std::vector<std::string> names;
+    fs::directory_iterator it(dir, error);
+    if (error) {
+      throw Error("cannot list " + dir.string() + ": " + error.message());
+    }
+    for (const auto &entry : it) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::ranges::sort(names);
+    for (const auto &name : names) {
+      if (name.starts_with(".")) {
+        continue;
+      }
+      std::string child_relative =
+          relative.empty() ? name : relative + "/" + name;
+      fs::path child = dir / name;
+      fs::file_status status = fs::status(child, error);
+      if (error) {
+        std::cerr << "warning: skipping " << child.string() << ": "
+                  << error.message() << "\n";
+        continue;
+      }
+      bool is_dir = fs::is_directory(status);
+      if (ignored(child_relative, is_dir)) {
+        continue;
+      }
+      if (is_dir) {
+        walk_dir(child, root, child_relative, root_path, ancestors);
+      } else if (fs::is_regular_file(status) &&
+                 has_extension(name, m_options.extensions)) {
+        add(child, join_url(root, child_relative), root_path, child_relative);
+      }
+    }
+    if (pushed) {
+      ancestors.pop_back();
+    }
+  }
+
+  const WalkOptions &m_options;
+  std::vector<DiscoveredFile> &m_out;
+  std::vector<IgnorePattern> m_ignores;
+  std::set<std::string> m_seen;
+};
+
+} // namespace
+
+std::vector<DiscoveredFile> walk(const WalkOptions &options) {
+  std::vector<DiscoveredFile> files;
+  Walker walker(options, files);
+  for (const auto &root : options.roots) {
+    walker.walk_root(root);
+  }
+  return files;
+}
+
+} // namespace uploader::discovery

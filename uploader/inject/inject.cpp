@@ -1,0 +1,368 @@
+#include "uploader/inject/inject.hpp"
+
+#include "uploader/discovery/references.hpp"
+#include "uploader/discovery/walk.hpp"
+#include "uploader/sourcemap/debug_id.hpp"
+#include "uploader/sourcemap/injection.hpp"
+#include "uploader/sourcemap/source_map.hpp"
+#include "uploader/util/error.hpp"
+#include "uploader/util/fs.hpp"
+#include "uploader/util/hash.hpp"
+#include "uploader/util/utf8.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace uploader::inject {
+
+namespace {
+
+namespace fs = std::filesystem;
+using sourcemap::DebugId;
+using sourcemap::ParsedMap;
+
+struct FileInfo {
+  discovery::DiscoveredFile file;
+  discovery::FileKind kind = discovery::FileKind::source;
+  bool skipped_type = false; // RAM bundle, Hermes bytecode
+  std::optional<DebugId> debug_id;
+};
+
+bool is_hermes_bytecode(std::string_view contents) {
+  static constexpr std::string_view k_magic =
+      "\xc6\x1f\xbc\x03\xc1\x03\x19\x1f";
+  return contents.starts_with(k_magic);
+}
+
+bool is_ram_bundle(const std::string &name, std::string_view contents) {
+  static constexpr std::string_view k_magic = "\xe5\xd1\x0b\xfb";
+  return name.ends_with("bundle") && contents.starts_with(k_magic);
+}
+
+bool url_matches_extension(std::string_view url,
+                           const std::vector<std::string> &extensions) {
+  if (extensions.empty()) {
+    return true;
+  }
+  auto slash = url.rfind('/');
+  std::string_view name =
+      slash == std::string_view::npos ? url : url.substr(slash + 1);
+  return std::ranges::any_of(extensions, [&](const std::string &ext) {
+    return name.ends_with("." + ext);
+  });
+}
+
+// A file to replace, prepared (or, in a dry run, only computed).
+struct PendingWrite {
+  std::unique_ptr<util::StagedFile> staged;
+};
+
+class Injector {
+public:
+  Injector(std::vector<FileInfo> files, bool dry_run, bool skip_invalid,
+           std::vector<std::string> extensions, Report &report)
+      : m_files(std::move(files)), m_dry_run(dry_run),
+        m_skip_invalid(skip_invalid), m_extensions(std::move(extensions)),
+        m_report(report) {
+    for (std::size_t i = 0; i < m_files.size(); ++i) {
+      m_by_url.emplace(m_files[i].file.url, i);
+      if (m_files[i].kind == discovery::FileKind::sourcemap) {
+        m_sourcemap_urls.push_back(m_files[i].file.url);
+      }
+    }
+    std::ranges::sort(m_sourcemap_urls);
+  }
+
+  // Prepares every change; returns the errors (empty = all good).
+  std::vector<std::string>
+  prepare(const std::map<std::string, discovery::SourceReference> &refs) {
+    std::vector<std::string> errors;
+    for (const auto &[url, ref] : refs) {
+      if (!url_matches_extension(url, m_extensions)) {
+        continue;
+      }
+      if (!ref.warnings.empty()) {
+        auto &warnings = m_report.warnings[url];
+        warnings.insert(warnings.end(), ref.warnings.begin(),
+                        ref.warnings.end());
+      }
+      const FileInfo &info = m_files[m_by_url.at(url)];
+      if (info.debug_id) {
+        m_report.previously_injected.push_back(Item{url, *info.debug_id});
+        continue;
+      }
+      // Changes of this file are kept apart until it fully succeeded.
+      std::map<std::string, PendingWrite> local;
+      std::vector<Item> local_maps;
+      std::vector<Item> local_skipped_maps;
+      try {
+        auto id = inject_one(info, ref.reference, local, local_maps,
+                             local_skipped_maps);
+        if (!id) {
+          continue;
+        }
+        for (auto &[target, write] : local) {
+          m_pending[target] = std::move(write);
+        }
+        m_report.injected.push_back(Item{url, *id});
+        m_report.sourcemaps.insert(m_report.sourcemaps.end(),
+                                   local_maps.begin(), local_maps.end());
+        m_report.skipped_sourcemaps.insert(m_report.skipped_sourcemaps.end(),
+                                           local_skipped_maps.begin(),
+                                           local_skipped_maps.end());
+      } catch (const std::exception &error) {
+        if (m_skip_invalid) {
+          m_report.skipped.emplace_back(url, error.what());
+        } else {
+          errors.push_back(error.what());
+        }
+      }
+    }
+    return errors;
+  }
+
+  void commit() {
+    std::vector<util::StagedFile *> staged;
+    for (auto &[target, write] : m_pending) {
+      if (write.staged) {
+        staged.push_back(write.staged.get());
+      }
+    }
+    util::commit_all(staged);
+    m_pending.clear();
+  }
+
+  void discard() { m_pending.clear(); }
+
+private:
+  // The current contents of `url`: a staged rewrite if there is one.
+  std::string
+  current_contents(const FileInfo &info,
+                   const std::map<std::string, PendingWrite> &local) const {
+    for (const auto *pending : {&local, &m_pending}) {
+      auto it = pending->find(info.file.path.string());
+      if (it != pending->end() && it->second.staged) {
+        return util::read_file(it->second.staged->temp_path());
+      }
+    }
+    return util::read_file(info.file.path);
+  }
+
+  // Opens the replacement of `info`'s file (checks symlinks and modes).
+  std::unique_ptr<util::StagedFile> stage(const FileInfo &info) {
+    fs::path real = m_resolver.resolve(info.file.path, info.file.root);
+    if (m_dry_run) {
+      return nullptr;
+    }
+    return std::make_unique<util::StagedFile>(real);
+  }
+
+  std::optional<DebugId>
+  inject_one(const FileInfo &info,
+             const std::optional<discovery::SourcemapReference> &reference,
+             std::map<std::string, PendingWrite> &local,
+             std::vector<Item> &maps, std::vector<Item> &skipped_maps) {
+    const std::string &url = info.file.url;
+    std::string js = current_contents(info, local);
+    std::size_t bad = util::first_invalid_utf8(js);
+    if (bad != js.size()) {
+      throw Error(url + " is not valid UTF-8 (byte " + std::to_string(bad) +
+                  "); JavaScript files must be UTF-8");
+    }
+    std::string output;
+    DebugId id;
+    if (!reference) {
+      id = sourcemap::debug_id_from_bytes(js);
+      output = sourcemap::inject_at_end(js, id);
+    } else if (reference->url.starts_with(discovery::k_data_url_prefix)) {
+      auto encoded = std::string_view(reference->url)
+                         .substr(discovery::k_data_url_prefix.size());
+      auto decoded = util::base64_decode(encoded, true);
+      if (!decoded) {
+        m_report.warnings[url].push_back(
+            "Skipping " + url + ": embedded sourcemap is not valid base64");
+        return std::nullopt;
+      }
+      ParsedMap map = parse_map(*decoded, url + " (embedded sourcemap)");
+      id = map.debug_id ? *map.debug_id
+                        : sourcemap::debug_id_from_js_and_map(js, *decoded);
+      sourcemap::MapWriteOptions options;
+      options.debug_id = id;
+      sourcemap::LineEdit edit;
+      output = apply_strategy(js, id, map, options, edit);
+      std::string encoded_map;
+      write_map(map, options, encoded_map, nullptr,
+                url + " (embedded sourcemap)");
+      output = sourcemap::replace_sourcemap_url(
+          output, std::string(discovery::k_data_url_prefix) +
+                      util::base64_encode(encoded_map));
+    } else {
+      auto resolved = discovery::resolve_external_reference(url, reference->url,
+                                                            m_sourcemap_urls);
+      if (!resolved.ambiguous.empty()) {
+        std::string text =
+            "Ambiguous matches for sourcemap path " + resolved.url + ":";
+        for (const auto &candidate : resolved.ambiguous) {
+          text += " " + candidate;
+        }
+        m_report.warnings[url].push_back(text);
+      }
+      auto found = m_by_url.find(resolved.url);
+      if (found == m_by_url.end()) {
+        id = sourcemap::debug_id_from_bytes(js);
+        output = sourcemap::inject_at_end(js, id);
+      } else {
+        const FileInfo &map_info = m_files[found->second];
+        std::string map_text = current_contents(map_info, local);
+        ParsedMap map = parse_map(map_text, map_info.file.url);
+        bool fresh = !map.debug_id.has_value();
+        id = map.debug_id ? *map.debug_id
+                          : sourcemap::debug_id_from_js_and_map(js, map_text);
+        sourcemap::MapWriteOptions options;
+        options.debug_id = id;
+        sourcemap::LineEdit edit;
+        output = apply_strategy(js, id, map, options, edit);
+        std::unique_ptr<util::StagedFile> staged = stage(map_info);
+        std::string unused;
+        write_map(map, options, unused, staged.get(), map_info.file.url);
+        if (staged) {
+          staged->finish(false);
+        }
+        local[map_info.file.path.string()] = PendingWrite{std::move(staged)};
+        (fresh ? maps : skipped_maps)
+            .push_back(Item{map_info.file.path.string(), id});
+      }
+    }
+    std::unique_ptr<util::StagedFile> staged = stage(info);
+    if (staged) {
+      staged->write(output);
+      staged->finish(false);
+    }
+    local[info.file.path.string()] = PendingWrite{std::move(staged)};
+    return id;
+  }
+
+  static ParsedMap parse_map(std::string_view text, const std::string &name) {
+    try {
+      return sourcemap::parse_source_map(text);
+    } catch (const sourcemap::JsonError &error) {
+      throw Error("invalid sourcemap " + name + ": " + error.what());
+    }
+  }
+
+  // Serialises `map` into `staged` (streaming) or into `buffer`.
+  static void write_map(const ParsedMap &map,
+                        const sourcemap::MapWriteOptions &options,
+                        std::string &buffer, util::StagedFile *staged,
+                        const std::string &name) {
+    std::string out;
+    std::function<void(std::string &)> flush;
+    if (staged != nullptr) {
+      flush = [staged](std::string &chunk) {
+        staged->write(chunk);
+        chunk.clear();
+      };
+    } else {
+      flush = [](std::string &) {};
+    }
+    try {
+      sourcemap::write_source_map(map, options, out, flush);
+    } catch (const sourcemap::MappingsError &error) {
+      throw Error("invalid sourcemap " + name + ": " + error.what());
+    } catch (const Error &error) {
+      throw Error("cannot rewrite sourcemap " + name + ": " + error.what());
+    }
+    if (staged != nullptr) {
+      staged->write(out);
+    } else {
+      buffer = std::move(out);
+    }
+  }
+
+  // Picks strategy A, B or C for `map` and returns the new JS; fills
+  // `options` so that the map is rewritten to match.
+  static std::string apply_strategy(std::string_view js, const DebugId &id,
+                                    const ParsedMap &map,
+                                    sourcemap::MapWriteOptions &options,
+                                    sourcemap::LineEdit &edit) {
+    if (map.kind == ParsedMap::Kind::index) {
+      if (sourcemap::can_shift_sections(map, 1)) {
+        options.section_line_shift = 1;
+        return sourcemap::inject_at_start(js, id);
+      }
+      return sourcemap::inject_at_end(js, id);
+    }
+    std::size_t prelude = sourcemap::find_prelude_end(js);
+    edit = sourcemap::line_edit_for_insert(js, prelude);
+    options.edit = &edit;
+    return sourcemap::inject_after_prelude(js, id, prelude);
+  }
+
+  std::vector<FileInfo> m_files;
+  bool m_dry_run;
+  bool m_skip_invalid;
+  std::vector<std::string> m_extensions;
+  Report &m_report;
+  std::map<std::string, std::size_t> m_by_url;
+  std::vector<std::string> m_sourcemap_urls;
+  std::map<std::string, PendingWrite> m_pending;
+  util::WriteResolver m_resolver;
+};
+
+} // namespace
+
+InjectResult inject_debug_ids(const InjectOptions &options) {
+  InjectResult result;
+  discovery::WalkOptions walk_options;
+  walk_options.roots = options.roots;
+  walk_options.extensions = options.extensions;
+  walk_options.extensions.push_back("map");
+  walk_options.ignores = options.ignores;
+  std::vector<discovery::DiscoveredFile> walked = discovery::walk(walk_options);
+
+  // Analyse every file once: kind, written map location, debug id.
+  std::vector<FileInfo> files;
+  std::vector<discovery::FileFacts> facts;
+  for (auto &file : walked) {
+    std::string contents = util::read_file(file.path);
+    FileInfo info;
+    discovery::FileFacts fact;
+    fact.url = file.url;
+    std::string name = file.path.filename().string();
+    if (sourcemap::is_sourcemap(contents)) {
+      info.kind = fact.kind = discovery::FileKind::sourcemap;
+    } else if (is_ram_bundle(name, contents) || is_hermes_bytecode(contents)) {
+      info.skipped_type = true;
+    } else if (util::is_valid_utf8(contents)) {
+      info.debug_id = discovery::find_js_debug_id(contents);
+      if (auto location = discovery::find_sourcemap_location(contents)) {
+        if (!discovery::is_remote_sourcemap(*location)) {
+          fact.location = std::string(*location);
+        }
+      }
+    }
+    info.file = std::move(file);
+    if (!info.skipped_type) {
+      facts.push_back(std::move(fact));
+    }
+    files.push_back(std::move(info));
+  }
+
+  result.files_found = files.size();
+  auto references = discovery::collect_sourcemap_references(facts);
+  Injector injector(std::move(files), options.dry_run, options.skip_invalid,
+                    options.extensions, result.report);
+  result.errors = injector.prepare(references);
+  if (!result.errors.empty()) {
+    injector.discard();
+    return result;
+  }
+  if (!options.dry_run) {
+    injector.commit();
+  }
+  return result;
+}
+
+} // namespace uploader::inject

@@ -1,0 +1,170 @@
+#include "uploader/upload/bundle_upload.hpp"
+
+#include "uploader/upload/progress.hpp"
+#include "uploader/util/error.hpp"
+#include "uploader/util/hash.hpp"
+
+#include <cstdlib>
+#include <unistd.h>
+
+namespace uploader::upload {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A private folder for bundle files, removed with everything in it.
+class TempDir {
+public:
+  TempDir() {
+    const char *base = std::getenv("TMPDIR");
+    std::string pattern =
+        std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
+        "/sentry-sourcemaps-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw Error("cannot create a temporary folder in " + pattern +
+                  "; set TMPDIR to a writable folder");
+    }
+    m_path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+  }
+  TempDir(const TempDir &) = delete;
+  TempDir &operator=(const TempDir &) = delete;
+  const fs::path &path() const { return m_path; }
+
+private:
+  fs::path m_path;
+};
+
+bundle::BundleSettings bundle_settings(const BundleTarget &target,
+                                       const BundleUploadSettings &settings,
+                                       std::uint64_t chunk_size) {
+  bundle::BundleSettings result;
+  result.attributes.org = target.org;
+  if (target.projects.size() == 1) {
+    result.attributes.project = target.projects.front();
+  }
+  result.attributes.release = target.release;
+  result.attributes.dist = target.dist;
+  result.attributes.note = target.note;
+  result.chunk_size = chunk_size;
+  result.compression_level = settings.compression_level;
+  result.threads = settings.threads;
+  return result;
+}
+
+fs::path bundle_path(const BundleUploadSettings &settings, const TempDir &temp,
+                     size_t index) {
+  if (settings.bundle_out && index == 0) {
+    return *settings.bundle_out;
+  }
+  if (settings.bundle_out) {
+    return settings.bundle_out->string() + "." + std::to_string(index);
+  }
+  return temp.path() / ("bundle-" + std::to_string(index) + ".zip");
+}
+
+// Everything that shapes a bundle's bytes besides the files themselves.
+std::string bundle_key(const std::string &files_key, size_t index,
+                       const http::ChunkUploadOptions &options,
+                       const bundle::BundleSettings &settings) {
+  const auto &a = settings.attributes;
+  std::string text = files_key + "\n" + std::to_string(index) + "\n" +
+                     std::to_string(options.chunk_size) + "\n" +
+                     std::to_string(options.max_file_size) + "\n" +
+                     std::to_string(settings.compression_level) + "\n" +
+                     a.org.value_or("") + "\n" + a.project.value_or("") + "\n" +
+                     a.release.value_or("") + "\n" + a.dist.value_or("") +
+                     "\n" + a.note.value_or("");
+  return util::to_hex(util::sha1(text));
+}
+
+} // namespace
+
+std::vector<BundleSummary>
+upload_bundles(http::Api &api, std::vector<bundle::BundleInput> files,
+               const BundleTarget &target, const BundleUploadSettings &settings,
+               const UploadCache &cache, const std::string &files_key,
+               Progress &progress) {
+  http::ChunkUploadOptions options =
+      http::fetch_chunk_upload_options(api, target.org);
+  if (settings.max_request_size > 0) {
+    options.max_request_size = settings.max_request_size;
+  }
+  if (settings.concurrency > 0) {
+    options.concurrency = settings.concurrency;
+  }
+  // Leave room for zip headers and the manifest below the server's limit.
+  auto groups =
+      options.max_file_size > 0
+          ? bundle::split_for_size(std::move(files),
+                                   options.max_file_size / 10 * 9)
+          : std::vector<std::vector<bundle::BundleInput>>{std::move(files)};
+  if (groups.size() > 1) {
+    progress.phase("splitting into " + std::to_string(groups.size()) +
+                   " bundles to stay below the server's limit of " +
+                   format_mib(options.max_file_size));
+  }
+  http::AssembleRequest request;
+  request.projects = target.projects;
+  request.version = target.release;
+  request.dist = target.dist;
+
+  TempDir temp;
+  std::vector<BundleSummary> summaries;
+  bool use_cache =
+      cache.enabled() && !files_key.empty() && !settings.bundle_out;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    BundleSummary summary;
+    auto bundle_options = bundle_settings(target, settings, options.chunk_size);
+    std::string key =
+        use_cache ? bundle_key(files_key, i, options, bundle_options) : "";
+    if (auto cached = use_cache ? cache.load_bundle(key) : std::nullopt) {
+      summary.bundle = std::move(*cached);
+      progress.phase("reusing bundle " + summary.bundle.debug_id +
+                     " built from the same files (" +
+                     format_mib(summary.bundle.size) + ")");
+    } else {
+      summary.bundle = bundle::write_artifact_bundle(
+          std::move(groups[i]), bundle_options,
+          use_cache ? cache.bundle_path(key) : bundle_path(settings, temp, i));
+      if (use_cache) {
+        cache.save_bundle(key, summary.bundle);
+      }
+      progress.phase("bundled " + std::to_string(summary.bundle.files.size()) +
+                     " files (" + format_mib(summary.bundle.size) +
+                     ") as bundle " + summary.bundle.debug_id);
+    }
+    std::uint64_t total = 0;
+    for (const auto &chunk : summary.bundle.chunks) {
+      total += chunk.size;
+    }
+    progress.start_transfer(total, summary.bundle.chunks.size());
+    summary.transfer = transfer_bundle(
+        api, options, target.org, request, summary.bundle, settings.transfer,
+        [&](std::string_view line) { progress.phase(line); },
+        [&](std::uint64_t bytes, size_t chunks) {
+          progress.advance(bytes, chunks);
+        });
+    progress.finish_transfer();
+    summaries.push_back(std::move(summary));
+  }
+  return summaries;
+}
+
+std::vector<bundle::BuiltBundle>
+build_bundles_offline(std::vector<bundle::BundleInput> files,
+                      const BundleTarget &target,
+                      const BundleUploadSettings &settings) {
+  TempDir temp;
+  std::vector<bundle::BuiltBundle> bundles;
+  bundles.push_back(bundle::write_artifact_bundle(
+      std::move(files), bundle_settings(target, settings, 8 * 1024 * 1024),
+      bundle_path(settings, temp, 0)));
+  return bundles;
+}
+
+} // namespace uploader::upload

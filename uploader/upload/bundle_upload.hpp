@@ -1,0 +1,56 @@
+#pragma once
+
+#include "uploader/bundle/artifact_bundle.hpp"
+#include "uploader/upload/progress.hpp"
+#include "uploader/upload/transfer.hpp"
+#include "uploader/upload/upload_cache.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace uploader::upload {
+
+// Where one set of files goes and how.
+struct BundleTarget {
+  std::string org;
+  std::vector<std::string> projects;
+  std::optional<std::string> release;
+  std::optional<std::string> dist;
+  std::optional<std::string> note;
+};
+
+struct BundleUploadSettings {
+  TransferSettings transfer;
+  int compression_level = 1;
+  unsigned threads = 2;
+  std::uint64_t max_request_size = 0; // 0: the server's
+  size_t concurrency = 0;             // 0: the server's
+  // Write the (first) bundle here and keep it; else a temporary file.
+  std::optional<std::filesystem::path> bundle_out;
+};
+
+struct BundleSummary {
+  bundle::BuiltBundle bundle;
+  TransferResult transfer;
+};
+
+// Builds the bundle(s) for `files` (split below the server's maxFileSize)
+// and transfers each one. Throws on the first failure; a bundle that was
+// confirmed before stays confirmed on the server. With an enabled `cache`,
+// bundles are kept under `files_key` (a fingerprint of the files) and reused
+// instead of being rebuilt.
+std::vector<BundleSummary>
+upload_bundles(http::Api &api, std::vector<bundle::BundleInput> files,
+               const BundleTarget &target, const BundleUploadSettings &settings,
+               const UploadCache &cache, const std::string &files_key,
+               Progress &progress);
+
+// Builds the bundle(s) without any request, for --dry-run.
+std::vector<bundle::BuiltBundle>
+build_bundles_offline(std::vector<bundle::BundleInput> files,
+                      const BundleTarget &target,
+                      const BundleUploadSettings &settings);
+
+} // namespace uploader::upload

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "uploader/bundle/artifact_bundle.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace uploader::upload {
+
+// sentry-cli's default upload extensions.
+inline const std::vector<std::string> k_default_extensions = {
+    "js", "cjs", "mjs", "map", "jsbundle", "bundle"};
+
+struct PlanOptions {
+  std::vector<std::string> roots;
+  std::vector<std::string> extensions = k_default_extensions;
+  std::vector<std::string> ignores;
+  std::string url_prefix = "~";
+};
+
+// A JS file and the map on disk its reference resolved to (for deletion and
+// for stripping the comment afterwards).
+struct MapLink {
+  std::filesystem::path js;
+  std::filesystem::path map;
+  bool explicit_reference = false; // a sourceMappingURL comment, not a guess
+};
+
+// A map file in the plan and the root folder it was found under.
+struct PlannedMap {
+  std::filesystem::path path;
+  std::filesystem::path root;
+};
+
+// What an upload of `roots` will send, decided before anything is sent.
+struct UploadPlan {
+  std::vector<bundle::BundleInput> files;
+  std::vector<PlannedMap> maps;
+  std::vector<MapLink> links;
+  std::vector<std::string> warnings;
+  size_t source_count = 0;
+  // JS files that reference a map, and how many of those carry a debug id.
+  size_t referencing_sources = 0;
+  size_t referencing_sources_with_debug_id = 0;
+};
+
+// Walks the roots (shared discovery code, as inject does), classifies each
+// file as sentry-cli does (source map by content, everything else a
+// minified source), skips non-UTF-8 files with a warning, reads debug ids,
+// pairs every JS file with its map and builds the artifact URLs
+// (`prefix + "/" + relative path`, one trailing `/` of the prefix dropped).
+UploadPlan plan_upload(const PlanOptions &options);
+
+// The debug id a map declares: `debug_id`, else `debugId` (symbolic's
+// preference, which the server uses), normalised; nullopt if none.
+std::optional<std::string> read_map_debug_id(std::string_view map_text);
+
+// Builds an artifact URL the way sentry-cli does.
+std::string artifact_url(std::string_view prefix, std::string_view relative);
+
+} // namespace uploader::upload

@@ -1,0 +1,115 @@
+#include "uploader/upload/transfer.hpp"
+
+#include "uploader/upload/progress.hpp"
+#include "uploader/util/error.hpp"
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+namespace uploader::upload {
+
+namespace {
+
+using http::AssembleState;
+
+[[noreturn]] void processing_failed(const http::AssembleResponse &response) {
+  throw Error("Sentry could not process the bundle: " +
+              (response.detail.empty() ? std::string("unknown error")
+                                       : response.detail) +
+              "; nothing was deleted");
+}
+
+bool finished(AssembleState state) {
+  return state == AssembleState::ok || state == AssembleState::error;
+}
+
+} // namespace
+
+TransferResult
+transfer_bundle(http::Api &api, const http::ChunkUploadOptions &options,
+                std::string_view org, const http::AssembleRequest &target,
+                const bundle::BuiltBundle &bundle,
+                const TransferSettings &settings, const PhaseReporter &report,
+                const http::ChunkProgress &progress) {
+  http::AssembleRequest request = target;
+  request.checksum = bundle.checksum;
+  request.chunks.clear();
+  for (const auto &chunk : bundle.chunks) {
+    request.chunks.push_back(chunk.sha1);
+  }
+  TransferResult result;
+  result.chunks_total = bundle.chunks.size();
+
+  auto response = http::assemble_artifact_bundle(api, org, request);
+  if (response.state == AssembleState::error) {
+    processing_failed(response);
+  }
+  if (response.state == AssembleState::not_found &&
+      !response.missing_chunks.empty()) {
+    std::set<std::string> missing(response.missing_chunks.begin(),
+                                  response.missing_chunks.end());
+    std::vector<http::Chunk> to_send;
+    for (const auto &chunk : bundle.chunks) {
+      // A chunk that repeats (same bytes) is sent once.
+      if (missing.erase(chunk.sha1) > 0) {
+        to_send.push_back(chunk);
+        result.bytes_sent += chunk.size;
+      }
+    }
+    result.chunks_sent = to_send.size();
+    report("uploading " + std::to_string(to_send.size()) + " of " +
+           std::to_string(bundle.chunks.size()) + " chunks (" +
+           format_mib(result.bytes_sent) + ")");
+    http::upload_chunks(api, options, bundle.path, to_send, progress);
+    response = http::assemble_artifact_bundle(api, org, request);
+  } else {
+    result.already_on_server = true;
+    report("all " + std::to_string(bundle.chunks.size()) +
+           " chunks already on the server");
+    if (response.state == AssembleState::not_found) {
+      response = http::assemble_artifact_bundle(api, org, request);
+    }
+  }
+
+  auto limit = settings.wait_timeout;
+  if (options.max_wait_seconds > 0) {
+    limit = std::min(limit, std::chrono::seconds(options.max_wait_seconds));
+  }
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  bool announced = false;
+  // Small bundles are usually processed within a few hundred ms: start
+  // polling fast and slow down to the configured interval.
+  auto interval =
+      std::min(settings.poll_interval, std::chrono::milliseconds(100));
+  while (settings.wait && !finished(response.state)) {
+    if (response.state == AssembleState::not_found) {
+      throw Error("Sentry still lacks " +
+                  std::to_string(response.missing_chunks.size()) +
+                  " chunk(s) after the upload; run the upload again");
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw Error("Sentry did not finish processing the bundle within " +
+                  std::to_string(limit.count()) +
+                  " s (state: " + std::string(http::to_string(response.state)) +
+                  "); nothing was deleted; raise --wait-timeout or run "
+                  "again later");
+    }
+    if (!announced) {
+      report("waiting for Sentry to process the bundle");
+      announced = true;
+    }
+    std::this_thread::sleep_for(interval);
+    interval = std::min(interval * 2, settings.poll_interval);
+    response = http::assemble_artifact_bundle(api, org, request);
+  }
+  if (response.state == AssembleState::error ||
+      response.state == AssembleState::not_found) {
+    processing_failed(response);
+  }
+  result.state = response.state;
+  result.detail = response.detail;
+  return result;
+}
+
+} // namespace uploader::upload

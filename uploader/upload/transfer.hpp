@@ -1,0 +1,45 @@
+#pragma once
+
+#include "uploader/bundle/artifact_bundle.hpp"
+#include "uploader/http/assemble.hpp"
+#include "uploader/http/chunk_upload.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace uploader::upload {
+
+struct TransferSettings {
+  bool wait = true;
+  std::chrono::seconds wait_timeout{300};
+  std::chrono::milliseconds poll_interval{1000};
+};
+
+struct TransferResult {
+  http::AssembleState state = http::AssembleState::not_found;
+  std::string detail;
+  size_t chunks_total = 0;
+  size_t chunks_sent = 0;
+  std::uint64_t bytes_sent = 0;
+  bool already_on_server = false; // nothing had to be sent
+};
+
+// Receives one line per phase ("uploading 3 of 5 chunks (12.0 MiB)").
+using PhaseReporter = std::function<void(std::string_view)>;
+
+// Runs Sentry's artifact-bundle protocol for one built bundle: ask the
+// server which chunks it lacks (and honour an early `ok` or `error`), upload
+// only those, assemble, then, with `settings.wait`, poll until `ok` or
+// `error` or the timeout. Returns with state `ok` (or, without wait,
+// `created`/`assembling`); throws uploader::Error on `error`, a timeout or
+// any HTTP failure, so a caller that gets a result may trust it.
+TransferResult
+transfer_bundle(http::Api &api, const http::ChunkUploadOptions &options,
+                std::string_view org, const http::AssembleRequest &target,
+                const bundle::BuiltBundle &bundle,
+                const TransferSettings &settings, const PhaseReporter &report,
+                const http::ChunkProgress &progress);
+
+} // namespace uploader::upload

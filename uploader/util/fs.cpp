@@ -1,0 +1,328 @@
+#include "uploader/util/fs.hpp"
+
+#include "uploader/util/error.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <random>
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace uploader::util {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t k_buffer_limit = 1 << 20;
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+[[noreturn]] void fail(const fs::path &path, std::string_view what, int error) {
+  throw Error(std::string(what) + " " + path.string() + ": " +
+              errno_text(error));
+}
+
+std::string random_suffix() {
+  static thread_local std::mt19937_64 engine{std::random_device{}()};
+  static constexpr char k_chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string suffix;
+  for (int i = 0; i < 8; ++i) {
+    suffix += k_chars[engine() % (sizeof(k_chars) - 1)];
+  }
+  return suffix;
+}
+
+} // namespace
+
+std::string read_file(const fs::path &path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    fail(path, "cannot read", errno);
+  }
+  std::string contents;
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && info.st_size > 0) {
+    contents.reserve(static_cast<std::size_t>(info.st_size));
+  }
+  char chunk[1 << 16];
+  for (;;) {
+    ssize_t got = ::read(fd, chunk, sizeof(chunk));
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      int error = errno;
+      ::close(fd);
+      fail(path, "cannot read", error);
+    }
+    if (got == 0) {
+      break;
+    }
+    contents.append(chunk, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return contents;
+}
+
+StagedFile::StagedFile(fs::path target) : m_target(std::move(target)) {
+  fs::path folder = m_target.parent_path();
+  std::string base = m_target.filename().string();
+  for (int attempt = 0; attempt < 16 && m_fd < 0; ++attempt) {
+    m_temp = folder / ("." + base + ".tmp-" + random_suffix());
+    m_fd =
+        ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (m_fd < 0 && errno != EEXIST) {
+      fail(m_target, "cannot create a temporary file next to", errno);
+    }
+  }
+  if (m_fd < 0) {
+    fail(m_target, "cannot create a temporary file next to", EEXIST);
+  }
+}
+
+StagedFile::~StagedFile() { discard(); }
+
+StagedFile::StagedFile(StagedFile &&other) noexcept
+    : m_target(std::move(other.m_target)), m_temp(std::move(other.m_temp)),
+      m_buffer(std::move(other.m_buffer)), m_fd(other.m_fd),
+      m_finished(other.m_finished) {
+  other.m_fd = -1;
+  other.m_temp.clear();
+}
+
+StagedFile &StagedFile::operator=(StagedFile &&other) noexcept {
+  if (this != &other) {
+    discard();
+    m_target = std::move(other.m_target);
+    m_temp = std::move(other.m_temp);
+    m_buffer = std::move(other.m_buffer);
+    m_fd = other.m_fd;
+    m_finished = other.m_finished;
+    other.m_fd = -1;
+    other.m_temp.clear();
+  }
+  return *this;
+}
+
+void StagedFile::write(std::string_view bytes) {
+  if (bytes.size() >= k_buffer_limit) {
+    flush_buffer();
+    write_all(bytes);
+    return;
+  }
+  m_buffer.append(bytes);
+  if (m_buffer.size() >= k_buffer_limit) {
+    flush_buffer();
+  }
+}
+
+void StagedFile::flush_buffer() {
+  write_all(m_buffer);
+  m_buffer.clear();
+}
+
+void StagedFile::write_all(std::string_view bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t put = ::write(m_fd, bytes.data() + done, bytes.size() - done);
+    if (put < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      fail(m_target, "cannot write the replacement of", errno);
+    }
+    done += static_cast<std::size_t>(put);
+  }
+}
+
+void StagedFile::finish(bool sync) {
+  if (m_finished) {
+    return;
+  }
+  flush_buffer();
+  std::string().swap(m_buffer);
+  struct stat info {};
+  if (::stat(m_target.c_str(), &info) == 0) {
+    if (::fchmod(m_fd, info.st_mode & 07777) != 0) {
+      fail(m_target, "cannot set the mode of the replacement of", errno);
+    }
+  }
+  if (sync && ::fsync(m_fd) != 0) {
+    fail(m_target, "cannot fsync the replacement of", errno);
+  }
+  if (::close(m_fd) != 0) {
+    m_fd = -1;
+    fail(m_target, "cannot close the replacement of", errno);
+  }
+  m_fd = -1;
+  m_finished = true;
+}
+
+void StagedFile::commit() {
+  finish();
+  if (::rename(m_temp.c_str(), m_target.c_str()) != 0) {
+    fail(m_target, "cannot replace", errno);
+  }
+  m_temp.clear();
+  // Make the rename durable too.
+  int dir = ::open(
+      m_target.parent_path().empty() ? "." : m_target.parent_path().c_str(),
+      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
+void StagedFile::rename_over() {
+  if (::rename(m_temp.c_str(), m_target.c_str()) != 0) {
+    fail(m_target, "cannot replace", errno);
+  }
+  m_temp.clear();
+}
+
+void commit_all(std::span<StagedFile *const> files) {
+  std::set<std::string> folders;
+  for (StagedFile *file : files) {
+    file->finish(false);
+    fs::path folder = file->target().parent_path();
+    folders.insert(folder.empty() ? "." : folder.string());
+  }
+  // Data first: one syncfs per file system holding the temporary files.
+  std::set<dev_t> devices;
+  std::vector<int> folder_fds;
+  for (const auto &folder : folders) {
+    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      continue;
+    }
+    folder_fds.push_back(fd);
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && devices.insert(info.st_dev).second) {
+      if (::syncfs(fd) != 0) {
+        int error = errno;
+        for (int open_fd : folder_fds) {
+          ::close(open_fd);
+        }
+        fail(folder, "cannot sync the file system of", error);
+      }
+    }
+  }
+  try {
+    for (StagedFile *file : files) {
+      file->rename_over();
+    }
+  } catch (...) {
+    for (int fd : folder_fds) {
+      ::close(fd);
+    }
+    throw;
+  }
+  // Then the renames.
+  for (int fd : folder_fds) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+fs::path WriteResolver::real_folder(const fs::path &folder) {
+  std::string key = folder.empty() ? "." : folder.string();
+  auto it = m_folders.find(key);
+  if (it != m_folders.end()) {
+    return it->second;
+  }
+  std::error_code error;
+  fs::path real = fs::canonical(key, error);
+  if (error) {
+    throw Error("cannot resolve " + key + ": " + error.message());
+  }
+  m_folders.emplace(key, real);
+  return real;
+}
+
+fs::path WriteResolver::resolve(const fs::path &path, const fs::path &root) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) {
+    fail(path, "cannot access", errno);
+  }
+  if (S_ISLNK(info.st_mode)) {
+    return resolve_for_write(path, root);
+  }
+  fs::path real = real_folder(path.parent_path()) / path.filename();
+  fs::path real_root =
+      real_folder(fs::is_directory(root) ? root : root.parent_path());
+  auto [root_end, real_it] = std::mismatch(real_root.begin(), real_root.end(),
+                                           real.begin(), real.end());
+  if (root_end != real_root.end()) {
+    throw Error("refusing to write " + path.string() + ": it resolves to " +
+                real.string() + ", outside of the searched folder " +
+                root.string());
+  }
+  if ((info.st_mode & 0222) == 0) {
+    throw Error("cannot modify " + path.string() + ": the file is read-only");
+  }
+  if (::access(path.c_str(), W_OK) != 0) {
+    throw Error("cannot modify " + path.string() + ": " +
+                (errno == EACCES || errno == EROFS ? "the file is read-only"
+                                                   : errno_text(errno)));
+  }
+  return real;
+}
+
+void StagedFile::discard() noexcept {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+    m_fd = -1;
+  }
+  if (!m_temp.empty()) {
+    ::unlink(m_temp.c_str());
+    m_temp.clear();
+  }
+}
+
+void write_file_atomic(const fs::path &path, std::string_view bytes) {
+  StagedFile staged(path);
+  staged.write(bytes);
+  staged.commit();
+}
+
+fs::path resolve_for_write(const fs::path &path, const fs::path &root) {
+  std::error_code error;
+  fs::path real = fs::canonical(path, error);
+  if (error) {
+    throw Error("cannot resolve " + path.string() + ": " + error.message());
+  }
+  fs::path real_root = fs::canonical(root, error);
+  if (error) {
+    throw Error("cannot resolve " + root.string() + ": " + error.message());
+  }
+  if (!fs::is_directory(real_root)) {
+    real_root = real_root.parent_path();
+  }
+  auto [root_end, real_it] = std::mismatch(real_root.begin(), real_root.end(),
+                                           real.begin(), real.end());
+  if (root_end != real_root.end()) {
+    throw Error("refusing to write " + path.string() + ": it is a symlink to " +
+                real.string() + ", outside of the searched folder " +
+                root.string());
+  }
+  // A file without any write bit is read-only on purpose, even for root
+  // (for whom access() always succeeds).
+  struct stat info {};
+  if (::stat(real.c_str(), &info) == 0 && (info.st_mode & 0222) == 0) {
+    throw Error("cannot modify " + path.string() + ": the file is read-only");
+  }
+  if (::access(real.c_str(), W_OK) != 0) {
+    throw Error("cannot modify " + path.string() + ": " +
+                (errno == EACCES || errno == EROFS ? "the file is read-only"
+                                                   : errno_text(errno)));
+  }
+  return real;
+}
+
+} // namespace uploader::util
