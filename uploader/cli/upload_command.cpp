@@ -189,8 +189,8 @@ UploadSettings read_settings(const ParsedArgs &args) {
     // sentry-cli's variable, so existing CI settings keep working.
     ParsedArgs from_env;
     from_env.add("SENTRY_HTTP_MAX_RETRIES", env);
-    s.retry.max_retries = static_cast<int>(
-        *integer_option(from_env, "SENTRY_HTTP_MAX_RETRIES"));
+    s.retry.max_retries =
+        static_cast<int>(*integer_option(from_env, "SENTRY_HTTP_MAX_RETRIES"));
   }
   if (auto ca = args.value("ca-file")) {
     s.client.ca_file = *ca;
@@ -468,12 +468,13 @@ private:
         util::log_warn(path + ": " + warning);
       }
     }
-    m_progress.phase(
-        "injected debug IDs into " +
-        std::to_string(result.report.injected.size()) + " JavaScript files and " +
-        std::to_string(result.report.sourcemaps.size()) + " source maps (" +
-        std::to_string(result.report.previously_injected.size()) +
-        " already had one)");
+    m_progress.phase("injected debug IDs into " +
+                     std::to_string(result.report.injected.size()) +
+                     " JavaScript files and " +
+                     std::to_string(result.report.sourcemaps.size()) +
+                     " source maps (" +
+                     std::to_string(result.report.previously_injected.size()) +
+                     " already had one)");
   }
 
   std::string stamp_key() const {
