@@ -286,6 +286,11 @@ class Bench:
                     continue
                 with StandIn() as server:  # fresh and empty: a cold upload
                     env = tool_env(self.home, server.url)
+                    # Cold also means no local cache of ours: a new, empty one
+                    # for each cold run, kept for the warm run that follows.
+                    cache = os.path.join(self.work, "cache-%d-%s" % (rep, size))
+                    shutil.rmtree(cache, ignore_errors=True)
+                    env["SENTRY_SOURCEMAPS_CACHE"] = cache
                     cmd = self.command(tool, "upload", fixture)
                     if self.run(cold, tool, cmd, env):
                         self.run(warm, tool, cmd, env)

@@ -10,3 +10,12 @@ if(SENTRY_SOURCEMAPS_SANITIZE)
   target_compile_options(uploader_warnings INTERFACE ${_sanitize_flags})
   target_link_options(uploader_warnings INTERFACE ${_sanitize_flags})
 endif()
+if(SENTRY_SOURCEMAPS_FUZZ)
+  # Coverage instrumentation for libFuzzer in the library; the fuzz targets
+  # add the fuzzer runtime (-fsanitize=fuzzer) themselves.
+  set(_fuzz_flags -fsanitize=address,undefined -fno-omit-frame-pointer
+                  -fno-sanitize-recover=undefined)
+  target_compile_options(uploader_warnings INTERFACE
+    ${_fuzz_flags} -fsanitize=fuzzer-no-link)
+  target_link_options(uploader_warnings INTERFACE ${_fuzz_flags})
+endif()

@@ -157,6 +157,14 @@ Commands
     Run the upload as part of the default build, not only when
     ``sentry-upload`` or ``sentry-upload_<name>`` is built.
 
+  It also creates ``sentry-doctor_<name>``, added to the aggregate target
+  ``sentry-doctor``: ``sentry-sourcemaps doctor <dir>`` with the same
+  organisation, projects, server, ignores and env file.  It checks the token
+  and its scopes, the organisation and project slugs, the env file (present,
+  ignored by git) and the maps in ``<dir>``, prints a fix for each problem,
+  and fails when a check fails.  It uploads nothing; build it before the
+  first upload, or whenever Sentry shows minified stack traces.
+
   The target has the properties ``SENTRY_SOURCEMAPS_BUNDLE_TARGET``,
   ``SENTRY_SOURCEMAPS_DIRECTORY``, ``SENTRY_SOURCEMAPS_PENDING_DIR``,
   ``SENTRY_SOURCEMAPS_STAMP_FILE`` and ``SENTRY_SOURCEMAPS_ENV_FILE``.
@@ -445,6 +453,40 @@ function(sentry_sourcemaps_add_upload name)
       COMMENT "Uploaded every bundle's source maps to Sentry")
   endif()
   add_dependencies(sentry-upload sentry-upload_${name})
+
+  # --- The checklist: the upload's non-secret settings, nothing uploaded.
+  set(doctor "$<TARGET_FILE:Sentry::sourcemaps>" doctor)
+  foreach(pair IN ITEMS "ORG;--org" "URL;--url")
+    list(GET pair 0 keyword)
+    list(GET pair 1 flag)
+    if(NOT "${arg_${keyword}}" STREQUAL "")
+      list(APPEND doctor ${flag} "${arg_${keyword}}")
+    endif()
+  endforeach()
+  foreach(project IN LISTS arg_PROJECT)
+    list(APPEND doctor --project "${project}")
+  endforeach()
+  foreach(glob IN LISTS arg_IGNORE)
+    list(APPEND doctor --ignore "${glob}")
+  endforeach()
+  if(NOT arg_NO_INJECT)
+    list(APPEND doctor --expect-inject) # the upload injects debug IDs itself
+  endif()
+  if(NOT env_file_name STREQUAL ".env.sentry-build-plugin")
+    list(APPEND doctor --env-file "${arg_ENV_FILE}")
+  endif()
+  list(APPEND doctor "${arg_DIRECTORY}")
+  add_custom_target(sentry-doctor_${name}
+    COMMAND ${doctor}
+    WORKING_DIRECTORY "${working_dir}"
+    COMMENT "Checking the Sentry source-map setup of ${arg_DIRECTORY} (${name})"
+    VERBATIM COMMAND_EXPAND_LISTS)
+  add_dependencies(sentry-doctor_${name} ${arg_BUNDLE_TARGET})
+  if(NOT TARGET sentry-doctor)
+    add_custom_target(sentry-doctor
+      COMMENT "Checked every bundle's Sentry source-map setup")
+  endif()
+  add_dependencies(sentry-doctor sentry-doctor_${name})
   message(STATUS "Sentry upload target: sentry-upload_${name} (${arg_DIRECTORY})")
 endfunction()
 

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """The `demo` workflow preset's last step: upload the example to a local Sentry.
 
-Starts the stand-in (tests/fake_sentry, loopback only), rebuilds the example's
-bundle, runs `cmake --build <build> --target sentry-upload` with a demo token
-for that stand-in in the environment (never in a file or on a command line),
-then prints what Sentry received and what was deleted, and stops the stand-in.
+Starts the stand-in (tests/fake_sentry, loopback only), points the example's
+Sentry SDK at it (VITE_REACT_SENTRY_DSN, set on the build tree), rebuilds the
+example's bundle, runs `cmake --build <build> --target sentry-upload` with a
+demo token for that stand-in in the environment (never in a file or on a
+command line), then prints what Sentry received and what was deleted. Then,
+when Debian's Chromium is installed, it serves dist/ on 127.0.0.1, clicks the
+button that throws in headless Chromium, and prints the SDK's error as the
+browser saw it and as `sentry-sourcemaps resolve --event` symbolicates it
+through the uploaded bundle. Finally it stops the stand-in.
 
 usage: demo.py --build-dir BUILD --example-build-dir BUILD/examples/vite-react
+               [--uploader BUILD/uploader/sentry-sourcemaps]
 """
 import argparse
 import json
@@ -17,10 +23,14 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
 ORG, PROJECT = "demo", "vite-react"
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+import browser_harness  # noqa: E402  (stdlib only)
 
 
 def start_stand_in(store, token):
@@ -40,6 +50,73 @@ def start_stand_in(store, token):
     return server, url_file.read_text().strip()
 
 
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def dsn_of(url):
+    """The DSN the stand-in gives the demo project."""
+    for p in get_json(url + "/api/0/fake-sentry/projects/"):
+        if (p["org"], p["slug"]) == (ORG, PROJECT):
+            return p["dsn"]
+    sys.exit("demo: the stand-in has no project %s/%s" % (ORG, PROJECT))
+
+
+def browser_error(url, dsn, dist, store, uploader):
+    """Clicks the throwing button in headless Chromium; prints the SDK's event
+    and its stack trace symbolicated by `sentry-sourcemaps resolve --event`."""
+    try:
+        browser_harness.chromium()
+        browser_harness.node()
+        browser_harness.ensure_playwright_core()
+    except browser_harness.BrowserUnavailable as e:
+        print("== real browser: skipped (%s)" % e)
+        return True
+    envelope_url = "%s/api/%s/envelope/" % (url, urlsplit(dsn).path.strip("/"))
+    with browser_harness.StaticServer(dist) as static:
+        print("== headless Chromium: %s/, click \"Check out (throws)\"" % static.url, flush=True)
+        try:
+            report = browser_harness.drive(static.url + "/", envelope_url,
+                                           store / "page.png", timeout=60)
+        except RuntimeError as e:
+            print("demo: the browser step failed: %s" % e, file=sys.stderr)
+            return False
+    event_id = json.loads(report["envelope"]["body"])["id"]
+    events = [e for e in get_json(url + "/api/0/fake-sentry/events/")
+              if e.get("event_id") == event_id]
+    if not events:
+        print("demo: event %s did not reach the stand-in" % event_id, file=sys.stderr)
+        return False
+    event = events[0]
+    event_file = store / "event.json"
+    event_file.write_text(json.dumps(event, indent=2))
+    exception = event["exception"]["values"][-1]
+    print("== the SDK reported event %s (saved as %s; screenshot %s)"
+          % (event_id, event_file, store / "page.png"))
+    print("    %s: %s" % (exception.get("type"), exception.get("value")))
+    for image in event.get("debug_meta", {}).get("images", []):
+        print("    debug_meta image %s  %s" % (image.get("debug_id"), image.get("code_file")))
+    print("    as the browser saw it (minified, newest frame first):")
+    for f in reversed(exception.get("stacktrace", {}).get("frames", [])):
+        print("      at %s (%s:%s:%s)" % (f.get("function", "?"), f.get("filename"),
+                                        f.get("lineno"), f.get("colno")))
+    map_requests = [p for p in static.paths if ".map" in p]
+    print("    requests to the web server: %d, for a .map file: %d"
+          % (len(static.paths), len(map_requests)))
+    bundles = sorted(store.glob("*.bundle"))
+    command = [str(uploader), "resolve", "--event", str(event_file), "--bundle", str(bundles[-1])]
+    print("== sentry-sourcemaps resolve --event %s --bundle %s"
+          % (event_file.name, bundles[-1].name), flush=True)
+    resolved = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    sys.stdout.write(resolved.stdout)
+    if resolved.returncode != 0:
+        print("demo: resolve failed (exit %d): %s" % (resolved.returncode,
+                                                     resolved.stderr.strip()), file=sys.stderr)
+        return False
+    return not map_requests
+
+
 def files(dist, pattern):
     return sorted(p.relative_to(dist).as_posix() for p in dist.rglob(pattern) if p.is_file())
 
@@ -48,36 +125,52 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build-dir", required=True, type=Path)
     ap.add_argument("--example-build-dir", required=True, type=Path)
+    ap.add_argument("--uploader", type=Path,
+                    help="the built sentry-sourcemaps (default: BUILD/uploader/...)")
     a = ap.parse_args()
+    uploader = a.uploader or a.build_dir / "uploader" / "sentry-sourcemaps"
     dist = a.example_build_dir / "dist"
     store = a.build_dir / "demo-sentry"
     shutil.rmtree(store, ignore_errors=True)
     store.mkdir(parents=True)
     cmake = ["cmake", "--build", str(a.build_dir)]
 
-    # A fresh bundle, so the demo shows maps being uploaded and deleted each time.
-    shutil.rmtree(dist, ignore_errors=True)
-    subprocess.run(cmake + ["--target", "frontend"], check=True, stdout=subprocess.DEVNULL)
-    maps_before = files(dist, "*.map")
-    print("== vite build wrote %d source map(s) to %s:" % (len(maps_before), dist))
-    for m in maps_before:
-        print("   ", m)
-
     token = "demo_" + secrets.token_hex(16)  # accepted by this stand-in only
     server, url = start_stand_in(store, token)
     try:
-        print("== local Sentry stand-in at %s (org %s, project %s)" % (url, ORG, PROJECT))
+        dsn = dsn_of(url)
+        print("== local Sentry stand-in at %s (org %s, project %s, DSN %s)"
+              % (url, ORG, PROJECT, dsn))
+        # The SDK's DSN is compiled into the bundle: set it on the build tree
+        # (the stand-in's port changes from run to run).
+        subprocess.run(["cmake", "-DVITE_REACT_SENTRY_DSN=" + dsn, str(a.build_dir)],
+                       check=True, stdout=subprocess.DEVNULL)
+        # A fresh bundle, so the demo shows maps being uploaded and deleted each time.
+        shutil.rmtree(dist, ignore_errors=True)
+        subprocess.run(cmake + ["--target", "frontend"], check=True, stdout=subprocess.DEVNULL)
+        maps_before = files(dist, "*.map")
+        print("== vite build wrote %d source map(s) to %s:" % (len(maps_before), dist))
+        for m in maps_before:
+            print("   ", m)
+
         env = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY_")}
         env.update(SENTRY_URL=url, SENTRY_AUTH_TOKEN=token, SENTRY_ORG=ORG,
                    SENTRY_PROJECT=PROJECT)
         print("== cmake --build %s --target sentry-upload" % a.build_dir, flush=True)
         upload = subprocess.run(cmake + ["--target", "sentry-upload"], env=env)
+        if upload.returncode != 0:
+            sys.exit("demo: sentry-upload failed (exit %d)" % upload.returncode)
+        report_upload(store, dist, maps_before)
+        if not browser_error(url, dsn, dist, store, uploader):
+            sys.exit("demo: FAILED (the real browser's error was not symbolicated)")
     finally:
         server.terminate()
         server.wait(timeout=30)
-    if upload.returncode != 0:
-        sys.exit("demo: sentry-upload failed (exit %d)" % upload.returncode)
+    print("== demo: OK")
+    return 0
 
+
+def report_upload(store, dist, maps_before):
     print("== Sentry received:")
     received = []
     for manifest in sorted(store.glob("*.manifest.json")):
@@ -100,8 +193,6 @@ def main():
     if missing or maps_after or comments:
         sys.exit("demo: FAILED (not uploaded: %s; maps left: %s; comments left in: %s)"
                  % (missing, maps_after, comments))
-    print("== demo: OK")
-    return 0
 
 
 if __name__ == "__main__":

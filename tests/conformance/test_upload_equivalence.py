@@ -8,6 +8,8 @@ as JSON values on the fields Sentry reads."""
 import json
 import shutil
 
+import pytest
+
 from fake_sentry import FakeSentry
 from helpers.dist import write_dist
 from helpers.process import clean_env, run
@@ -52,7 +54,9 @@ def received(sentry):
     return files, attributes, target
 
 
-def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path):
+@pytest.mark.parametrize("extra", [[], ["--strip-prefix", "../.."]],
+                         ids=["as-built", "strip-prefix"])
+def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path, extra):
     dist = build(tmp_path)
     # Debug IDs injected once, so both tools upload byte-identical inputs.
     assert run([sentry_cli, "sourcemaps", "inject", str(dist)]).returncode == 0
@@ -61,7 +65,7 @@ def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path):
     theirs_dir = tmp_path / "theirs"
     shutil.copytree(dist, theirs_dir / "dist")
     args = ["--release", "shop@2.0.1", "--dist", "web", "-o", "acme", "-p", "web",
-            "-p", "api", "dist"]
+            "-p", "api", *extra, "dist"]
 
     results = {}
     for name, command, cwd in (
@@ -79,5 +83,8 @@ def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path):
         assert ours[0][url] == theirs[0][url], url
     assert ours[1] == theirs[1]
     assert ours[2] == theirs[2]
+    sources = {tuple(data["sources"]) for kind, _, data in ours[0].values()
+               if kind == "source_map"}
+    assert all(not s.startswith("../") for srcs in sources for s in srcs) == bool(extra)
     debug_ids = {h.get("debug-id") for _, h, _ in ours[0].values()}
     assert None not in debug_ids and len(debug_ids) == 3

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 if __package__ in (None, ""):  # run as a script: make `fake_sentry` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from fake_sentry import auth, chunks, multipart, releases  # noqa: E402
+from fake_sentry import auth, chunks, envelopes, multipart, projects, releases  # noqa: E402
 from fake_sentry.faults import FaultScript  # noqa: E402
 from fake_sentry.state import Config, Store  # noqa: E402
 
@@ -56,6 +56,8 @@ ROUTES = [
     (r"/api/0/organizations/%s/repos/" % ORG,
      {"GET": ("repos", releases.list_repos)}, auth.REPO_SCOPES, True),
 ]
+ROUTES += envelopes.ROUTES  # SDK events (DSN auth, CORS): see envelopes.py
+ROUTES += projects.ROUTES  # doctor, issues, resolve --from-server: see projects.py
 ROUTES = [(re.compile(p + r"\Z"), m, s, o) for p, m, s, o in ROUTES]
 
 
@@ -343,6 +345,19 @@ class FakeSentry:
     @property
     def deploys(self):
         return self.store.deploys
+
+    @property
+    def events(self):
+        """Event payloads the SDKs sent (envelope items of type event), oldest first."""
+        return self.store.events
+
+    @property
+    def envelopes(self):
+        return self.store.envelopes
+
+    def dsn(self, org, project):
+        """The DSN of one project on this stand-in, for an SDK's init()."""
+        return envelopes.dsn(self.url, self.store, org, project)
 
     def requests_to(self, endpoint):
         """Recorded requests for one endpoint name ("assemble", "chunk", ...)."""

@@ -102,6 +102,8 @@ class Store:
         self.discarded_bundles = []
         self.releases = {}        # (org slug, version) -> release dict
         self.deploys = []
+        self.envelopes = []       # SDK envelopes received (envelopes.py)
+        self.events = []          # their event payloads
         self.next_id = 1
         self.on_bundle = None     # callback(record) after a bundle is stored
 

@@ -124,3 +124,40 @@ TEST(HttpRetry, DelayHonoursRetryAfterCapAndBacksOff) {
   EXPECT_EQ(retry_delay(failed, 10, policy, 0.5), policy.max_delay);
   EXPECT_EQ(retry_delay(failed, 1, policy, 0.0), 750ms);
 }
+
+TEST(HttpRetry, TlsAndDeadlineFailuresAreFinal) {
+  Response tls;
+  tls.transport_error = "SSL certificate problem";
+  tls.failure = TransportFailure::tls;
+  EXPECT_FALSE(is_retryable(tls));
+  Response late;
+  late.transport_error = "Operation timed out";
+  late.failure = TransportFailure::deadline;
+  EXPECT_FALSE(is_retryable(late));
+  Response slow = late;
+  slow.failure = TransportFailure::timeout;
+  EXPECT_TRUE(is_retryable(slow));
+}
+
+TEST(HttpRetry, NonIdempotentRequestsRetryOnlyWhenSurelyNotProcessed) {
+  Request deploy;
+  deploy.method = "POST";
+  deploy.idempotent = false;
+  Response refused;
+  refused.transport_error = "Connection refused";
+  refused.failure = TransportFailure::connect;
+  EXPECT_TRUE(is_retryable(deploy, refused));
+  Response limited;
+  limited.status = 429;
+  EXPECT_TRUE(is_retryable(deploy, limited));
+  Response reset;
+  reset.transport_error = "Connection reset by peer";
+  reset.failure = TransportFailure::broken;
+  EXPECT_FALSE(is_retryable(deploy, reset));
+  Response failed;
+  failed.status = 502;
+  EXPECT_FALSE(is_retryable(deploy, failed));
+  Request chunk;
+  EXPECT_TRUE(is_retryable(chunk, reset));
+  EXPECT_TRUE(is_retryable(chunk, failed));
+}

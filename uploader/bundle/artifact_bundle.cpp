@@ -2,6 +2,7 @@
 
 #include "uploader/bundle/zip_writer.hpp"
 #include "uploader/sourcemap/debug_id.hpp"
+#include "uploader/sourcemap/rewrite.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/hash.hpp"
@@ -128,9 +129,14 @@ BuiltBundle write_artifact_bundle(std::vector<BundleInput> inputs,
   ZipWriter zip([&](std::string_view bytes) { file.write(bytes); });
 
   int level = settings.compression_level;
-  auto prepare = [level](const BundleInput &input, std::string name) {
+  const auto &strip = settings.strip_prefixes;
+  auto prepare = [level, &strip](const BundleInput &input, std::string name) {
     PreparedFile prepared;
     prepared.contents = util::read_file(input.path);
+    if (!strip.empty() && input.type == SourceFileType::source_map) {
+      prepared.contents =
+          sourcemap::strip_source_prefixes(prepared.contents, strip);
+    }
     prepared.entry = make_zip_entry(std::move(name), prepared.contents, level);
     return prepared;
   };

@@ -23,6 +23,9 @@ struct BundleSettings {
   std::uint64_t chunk_size = 8 * 1024 * 1024;
   int compression_level = 1; // libdeflate 1..12
   unsigned threads = 2;
+  // Removed from the start of each map's `sources` (--strip-prefix); empty:
+  // maps are stored exactly as built.
+  std::vector<std::string> strip_prefixes;
 };
 
 // What was written: the bundle file, its SHA-1, its chunks and its id.

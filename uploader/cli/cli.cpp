@@ -3,6 +3,7 @@
 #include "uploader/cli/commands.hpp"
 #include "uploader/cli/exit_codes.hpp"
 #include "uploader/util/error.hpp"
+#include "uploader/util/redact.hpp"
 #include "uploader/version.hpp"
 
 #include <algorithm>
@@ -90,16 +91,16 @@ int run(const std::vector<std::string> &args) {
   try {
     return dispatch(args);
   } catch (const UsageError &error) {
-    std::cerr << k_program << ": error: " << error.what() << "\n";
+    std::cerr << k_program << ": error: " << util::redact(error.what()) << "\n";
     return static_cast<int>(ExitCode::usage);
   } catch (const ConfigError &error) {
-    std::cerr << k_program << ": error: " << error.what() << "\n";
+    std::cerr << k_program << ": error: " << util::redact(error.what()) << "\n";
     return static_cast<int>(ExitCode::usage);
   } catch (const AuthError &error) {
-    std::cerr << k_program << ": error: " << error.what() << "\n";
+    std::cerr << k_program << ": error: " << util::redact(error.what()) << "\n";
     return static_cast<int>(ExitCode::auth);
   } catch (const std::exception &error) {
-    std::cerr << k_program << ": error: " << error.what() << "\n";
+    std::cerr << k_program << ": error: " << util::redact(error.what()) << "\n";
     return static_cast<int>(ExitCode::failure);
   }
 }

@@ -1,7 +1,10 @@
 #include "uploader/cli/commands.hpp"
 
+#include "uploader/cli/doctor_command.hpp"
 #include "uploader/cli/inject_command.hpp"
+#include "uploader/cli/issues_command.hpp"
 #include "uploader/cli/releases_command.hpp"
+#include "uploader/cli/resolve_command.hpp"
 #include "uploader/cli/upload_command.hpp"
 
 #include <array>
@@ -44,6 +47,31 @@ const std::array k_commands{
             "variable\n(GITHUB_SHA, CI_COMMIT_SHA, ...), then git rev-parse "
             "HEAD. TIME is Unix\nseconds, RFC 3339 or RFC 2822.",
             releases_options(), run_releases},
+    Command{"resolve",
+            "Show the original file, line and code of a minified position "
+            "or of an event's frames",
+            "resolve [OPTIONS] <FILE.js>:<LINE>:<COLUMN> [DIR]\n"
+            "       sentry-sourcemaps resolve --event EVENT.json "
+            "(--bundle FILE | --from-server | DIR)\n\n"
+            "Lines and columns are 1-based. Maps come from DIR (default: the "
+            "current\nfolder) before upload deletes them, or from a bundle "
+            "written by\n'upload --dry-run --bundle-out FILE'.",
+            resolve_options(), run_resolve},
+    Command{"doctor",
+            "Check the setup: tokens, scopes, organization, project, env "
+            "file, and the maps in DIR",
+            "doctor [OPTIONS] [DIR]\n\n"
+            "Prints one line per check with a fix for each problem; exits 0 "
+            "only when\nnone fails (warnings do not fail).",
+            doctor_options(), run_doctor},
+    Command{"issues",
+            "List the project's issues with the read token, and check that "
+            "their frames are symbolicated",
+            "issues [--query QUERY] [--limit N] [--json] "
+            "[--check-symbolication]\n\n"
+            "Reads SENTRY_READ_TOKEN (event:read, project:read), never the "
+            "upload token.",
+            issues_options(), run_issues},
 };
 
 } // namespace

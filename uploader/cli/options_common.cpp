@@ -2,7 +2,9 @@
 
 #include "uploader/util/error.hpp"
 #include "uploader/util/log.hpp"
+#include "uploader/version.hpp"
 
+#include <array>
 #include <charconv>
 #include <cstdlib>
 
@@ -20,21 +22,135 @@ void apply_log_options(const ParsedArgs &args) {
   }
 }
 
+namespace {
+
+std::optional<long long> parse_count(std::string_view text) {
+  long long value = 0;
+  auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::string> environment(const char *name) {
+  const char *value = std::getenv(name);
+  return value == nullptr || *value == '\0' ? std::nullopt
+                                            : std::optional<std::string>(value);
+}
+
+// --`flag` (unless empty), else the environment variable `env`, as a whole
+// number.
+std::optional<long long> count_setting(const ParsedArgs &args,
+                                       std::string_view flag, const char *env) {
+  if (auto value = flag.empty() ? std::nullopt : integer_option(args, flag)) {
+    return value;
+  }
+  auto text = environment(env);
+  if (!text) {
+    return std::nullopt;
+  }
+  auto value = parse_count(*text);
+  if (!value) {
+    throw ConfigError(std::string(env) +
+                      " needs a whole number of at least 0, not '" + *text +
+                      "'");
+  }
+  return value;
+}
+
+constexpr std::array k_network_options{
+    OptionSpec{"connect-timeout", 0, Arity::value, "SECONDS",
+               "Give up connecting after this long (default 10; env "
+               "SENTRY_SOURCEMAPS_CONNECT_TIMEOUT)"},
+    OptionSpec{"stall-timeout", 0, Arity::value, "SECONDS",
+               "Abort a transfer that makes no progress this long (default "
+               "60; env SENTRY_SOURCEMAPS_STALL_TIMEOUT)"},
+    OptionSpec{"deadline", 0, Arity::value, "SECONDS",
+               "Stop all network work after this long in total (default: "
+               "none; env SENTRY_SOURCEMAPS_DEADLINE)"},
+    OptionSpec{"max-retries", 0, Arity::value, "N",
+               "Retries of a failed request (default 5; env "
+               "SENTRY_HTTP_MAX_RETRIES)"},
+    OptionSpec{"ca-file", 0, Arity::value, "FILE",
+               "CA certificates to trust, PEM (env SENTRY_CA_FILE)"},
+    OptionSpec{"insecure", 0, Arity::flag, "",
+               "Do not verify Sentry's TLS certificate (unsafe: warns on "
+               "every run)"},
+};
+
+} // namespace
+
 std::optional<long long> integer_option(const ParsedArgs &args,
                                         std::string_view name) {
   auto text = args.value(name);
   if (!text) {
     return std::nullopt;
   }
-  long long value = 0;
-  auto [end, error] =
-      std::from_chars(text->data(), text->data() + text->size(), value);
-  if (error != std::errc() || end != text->data() + text->size() || value < 0) {
+  auto value = parse_count(*text);
+  if (!value) {
     throw UsageError("option '--" + std::string(name) +
                      "' needs a whole number of at least 0, not '" + *text +
                      "'");
   }
   return value;
+}
+
+std::span<const OptionSpec> network_options() { return k_network_options; }
+
+std::vector<OptionSpec>
+with_network_options(std::span<const OptionSpec> options) {
+  std::vector<OptionSpec> all(options.begin(), options.end());
+  all.insert(all.end(), k_network_options.begin(), k_network_options.end());
+  return all;
+}
+
+NetworkSettings network_settings(const ParsedArgs &args) {
+  auto started = std::chrono::steady_clock::now();
+  NetworkSettings s;
+  s.client.user_agent = k_user_agent;
+  if (auto seconds = count_setting(args, "connect-timeout",
+                                   "SENTRY_SOURCEMAPS_CONNECT_TIMEOUT")) {
+    s.client.connect_timeout = std::chrono::seconds(*seconds);
+  }
+  if (auto seconds = count_setting(args, "stall-timeout",
+                                   "SENTRY_SOURCEMAPS_STALL_TIMEOUT")) {
+    // curl takes whole seconds here, and 0 would turn the check off.
+    s.client.stall_timeout = std::chrono::seconds(std::max(*seconds, 1LL));
+  }
+  if (auto seconds =
+          count_setting(args, "deadline", "SENTRY_SOURCEMAPS_DEADLINE");
+      seconds && *seconds > 0) {
+    s.client.deadline = started + std::chrono::seconds(*seconds);
+    s.retry.deadline = s.client.deadline;
+  }
+  // sentry-cli's variable, so existing CI settings keep working.
+  if (auto retries =
+          count_setting(args, "max-retries", "SENTRY_HTTP_MAX_RETRIES")) {
+    s.retry.max_retries = static_cast<int>(std::min(*retries, 100LL));
+  }
+  if (auto ms = count_setting(args, "", "SENTRY_SOURCEMAPS_RETRY_DELAY_MS")) {
+    s.retry.initial_delay = std::chrono::milliseconds(*ms);
+  }
+  s.client.ca_file = args.value("ca-file");
+  for (const char *env :
+       {"SENTRY_CA_FILE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    if (!s.client.ca_file) {
+      s.client.ca_file = environment(env);
+    }
+  }
+  s.client.insecure = args.has("insecure");
+  if (s.client.insecure) {
+    util::log_warn("--insecure: Sentry's TLS certificate is not verified, so "
+                   "anyone on the network path can read the auth token and "
+                   "change what is uploaded; use --ca-file instead");
+  }
+  if (util::log_level() <= util::LogLevel::debug) {
+    s.client.trace = [](std::string_view line) { util::log_debug(line); };
+    s.client.trace_headers = true;
+  }
+  return s;
 }
 
 config::ConfigInputs config_inputs(const ParsedArgs &args) {

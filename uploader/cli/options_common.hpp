@@ -2,9 +2,13 @@
 
 #include "uploader/cli/args.hpp"
 #include "uploader/config/config.hpp"
+#include "uploader/http/client.hpp"
+#include "uploader/http/retry.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace uploader::cli {
 
@@ -19,5 +23,28 @@ std::optional<long long> integer_option(const ParsedArgs &args,
 // (--org, --project, --release, --dist, --url, --auth-token, --env-file),
 // the process environment, the working directory and $HOME.
 config::ConfigInputs config_inputs(const ParsedArgs &args);
+
+// The options of every command that talks to Sentry: timeouts, retries,
+// the total deadline and TLS (--connect-timeout, --stall-timeout,
+// --deadline, --max-retries, --ca-file, --insecure).
+std::span<const OptionSpec> network_options();
+
+// Returns `options` followed by network_options(), for a command's table.
+std::vector<OptionSpec>
+with_network_options(std::span<const OptionSpec> options);
+
+struct NetworkSettings {
+  http::ClientOptions client;
+  http::RetryPolicy retry;
+};
+
+// Reads network_options() and their environment variables (flags win):
+// SENTRY_SOURCEMAPS_CONNECT_TIMEOUT, SENTRY_SOURCEMAPS_STALL_TIMEOUT,
+// SENTRY_SOURCEMAPS_DEADLINE (seconds), SENTRY_HTTP_MAX_RETRIES,
+// SENTRY_CA_FILE (then sentry-cli's CURL_CA_BUNDLE and SSL_CERT_FILE) and
+// SENTRY_SOURCEMAPS_RETRY_DELAY_MS (first backoff step; a test aid). The
+// deadline counts from this call. Warns when --insecure is given. Sets the
+// user agent and, at --verbose, the request trace.
+NetworkSettings network_settings(const ParsedArgs &args);
 
 } // namespace uploader::cli

@@ -13,7 +13,6 @@
 #include "uploader/util/log.hpp"
 #include "uploader/util/process.hpp"
 #include "uploader/util/redact.hpp"
-#include "uploader/version.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -219,12 +218,10 @@ public:
                       "token that has the scopes project:releases and "
                       "org:read");
     }
-    http::ClientOptions options;
-    options.user_agent = k_user_agent;
-    options.auth_token = m_config.auth_token->value;
-    options.trace = [](std::string_view line) { util::log_debug(line); };
-    m_client.emplace(std::move(options));
-    m_api.emplace(*m_client, m_config.url.value, http::RetryPolicy{},
+    NetworkSettings network = network_settings(args);
+    network.client.auth_token = m_config.auth_token->value;
+    m_client.emplace(std::move(network.client));
+    m_api.emplace(*m_client, m_config.url.value, network.retry,
                   [](std::string_view line) { util::log_warn(line); });
     m_releases.emplace(*m_api, org());
   }
@@ -484,7 +481,11 @@ void check_action_usage(const ParsedArgs &args, Action action) {
 
 } // namespace
 
-std::span<const OptionSpec> releases_options() { return k_releases_options; }
+std::span<const OptionSpec> releases_options() {
+  static const std::vector<OptionSpec> options =
+      with_network_options(k_releases_options);
+  return options;
+}
 
 int run_releases(const ParsedArgs &args) {
   apply_log_options(args);

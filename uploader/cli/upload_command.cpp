@@ -44,6 +44,9 @@ constexpr std::array k_upload_options{
                ".env.sentry-build-plugin)"},
     OptionSpec{"url-prefix", 'u', Arity::value, "PREFIX",
                "Prefix of the artifact URLs (default ~/)"},
+    OptionSpec{"strip-prefix", 0, Arity::repeated, "PREFIX",
+               "Remove PREFIX from the start of the maps' source paths "
+               "(rewrites the uploaded maps, not the files)"},
     OptionSpec{"ext", 'x', Arity::repeated, "EXT",
                "File extensions to take from folders (default: js cjs mjs "
                "map jsbundle bundle; replaces the defaults)"},
@@ -87,15 +90,6 @@ constexpr std::array k_upload_options{
                "Cap each chunk request (for proxies with small body limits)"},
     OptionSpec{"concurrency", 0, Arity::value, "N",
                "Requests in flight (default: what the server allows)"},
-    OptionSpec{"connect-timeout", 0, Arity::value, "SECONDS",
-               "Connection timeout (default 10)"},
-    OptionSpec{"stall-timeout", 0, Arity::value, "SECONDS",
-               "Abort a transfer that makes no progress this long (default "
-               "60)"},
-    OptionSpec{"max-retries", 0, Arity::value, "N",
-               "Retries of a failed request (default 5)"},
-    OptionSpec{"ca-file", 0, Arity::value, "FILE",
-               "CA certificates to trust (PEM)"},
     OptionSpec{"no-cache", 0, Arity::flag, "",
                "Rebuild the bundle even if the files have not changed"},
 };
@@ -116,8 +110,7 @@ struct UploadSettings {
   bool skip_without_token = false;
   bool use_cache = true;
   upload::BundleUploadSettings bundles;
-  http::ClientOptions client;
-  http::RetryPolicy retry;
+  NetworkSettings network;
 };
 
 UploadSettings read_settings(const ParsedArgs &args) {
@@ -130,6 +123,7 @@ UploadSettings read_settings(const ParsedArgs &args) {
     }
   }
   s.plan.ignores = args.values("ignore");
+  s.bundles.strip_prefixes = args.values("strip-prefix");
   s.plan.url_prefix = args.value("url-prefix").value_or("~");
   s.dry_run = args.has("dry-run");
   s.inject = args.has("inject");
@@ -176,25 +170,7 @@ UploadSettings read_settings(const ParsedArgs &args) {
     s.bundles.bundle_out = *out;
   }
   s.bundles.threads = std::max(1u, std::thread::hardware_concurrency());
-  s.client.user_agent = k_user_agent;
-  if (auto seconds = integer_option(args, "connect-timeout")) {
-    s.client.connect_timeout = std::chrono::seconds(*seconds);
-  }
-  if (auto seconds = integer_option(args, "stall-timeout")) {
-    s.client.stall_timeout = std::chrono::seconds(*seconds);
-  }
-  if (auto retries = integer_option(args, "max-retries")) {
-    s.retry.max_retries = static_cast<int>(*retries);
-  } else if (const char *env = std::getenv("SENTRY_HTTP_MAX_RETRIES")) {
-    // sentry-cli's variable, so existing CI settings keep working.
-    ParsedArgs from_env;
-    from_env.add("SENTRY_HTTP_MAX_RETRIES", env);
-    s.retry.max_retries =
-        static_cast<int>(*integer_option(from_env, "SENTRY_HTTP_MAX_RETRIES"));
-  }
-  if (auto ca = args.value("ca-file")) {
-    s.client.ca_file = *ca;
-  }
+  s.network = network_settings(args);
   return s;
 }
 
@@ -385,11 +361,10 @@ public:
     if (m_settings.dry_run) {
       return dry_run(plan);
     }
-    http::ClientOptions client_options = m_settings.client;
+    http::ClientOptions client_options = m_settings.network.client;
     client_options.auth_token = m_config.auth_token->value;
-    client_options.trace = [](std::string_view line) { util::log_debug(line); };
     http::Client client(client_options);
-    http::Api api(client, m_config.url.value, m_settings.retry,
+    http::Api api(client, m_config.url.value, m_settings.network.retry,
                   [](std::string_view line) { util::log_warn(line); });
 
     upload_parked(api);
@@ -607,7 +582,11 @@ private:
 
 } // namespace
 
-std::span<const OptionSpec> upload_options() { return k_upload_options; }
+std::span<const OptionSpec> upload_options() {
+  static const std::vector<OptionSpec> options =
+      with_network_options(k_upload_options);
+  return options;
+}
 
 int run_upload(const ParsedArgs &args) {
   apply_log_options(args);

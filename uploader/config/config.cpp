@@ -296,12 +296,14 @@ Config load_config(const ConfigInputs &inputs) {
   }
 
   config.url.value = normalize_base_url(config.url);
-  if (config.org) {
+  if (config.org && inputs.validate_slugs) {
     validate_org(*config.org);
   }
   std::vector<Setting> unique;
   for (const auto &project : config.projects) {
-    validate_project(project);
+    if (inputs.validate_slugs) {
+      validate_project(project);
+    }
     if (std::ranges::find(unique, project.value, &Setting::value) ==
         unique.end()) {
       unique.push_back(project);

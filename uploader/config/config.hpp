@@ -31,6 +31,9 @@ struct ConfigInputs {
   std::function<std::optional<std::string>(const std::string &)> getenv;
   std::filesystem::path cwd;
   std::optional<std::filesystem::path> home;
+  // false: org and project slugs are kept unvalidated, for a caller that
+  // reports every problem at once (doctor) instead of stopping at the first.
+  bool validate_slugs = true;
 };
 
 struct Config {

@@ -96,15 +96,52 @@ std::string error_detail(const Response &response) {
   return "";
 }
 
+namespace {
+
+std::string attempts_text(const Response &response) {
+  int retries = response.attempts - 1;
+  return retries <= 0   ? std::string("not retried")
+         : retries == 1 ? std::string("after 1 retry")
+                        : "after " + std::to_string(retries) + " retries";
+}
+
+} // namespace
+
 void Api::fail(const Request &request, const Response &response,
                std::string_view what) const {
   std::string target = request.method + " " + request.url;
+  std::string tries = attempts_text(response);
   if (!response.transport_error.empty()) {
-    throw Error("cannot reach Sentry at " + m_base_url + " (" +
-                response.transport_error + ", after " +
-                std::to_string(m_policy.max_retries) +
-                " retries); check the URL, the network or proxy, or try "
-                "again later");
+    std::string why = " (" + response.transport_error + ", " + tries + ")";
+    switch (response.failure) {
+    case TransportFailure::connect:
+      throw Error("cannot reach Sentry at " + m_base_url + why +
+                  "; check the URL, the network and any proxy (HTTPS_PROXY, "
+                  "NO_PROXY), or try again later");
+    case TransportFailure::timeout:
+      throw Error("Sentry at " + m_base_url + " did not answer " + target +
+                  " in time" + why +
+                  "; try again later, or raise --connect-timeout or "
+                  "--stall-timeout");
+    case TransportFailure::deadline:
+      throw Error("gave up on " + target + ": the total deadline passed" + why +
+                  "; raise --deadline (SENTRY_SOURCEMAPS_DEADLINE) or try "
+                  "again later");
+    case TransportFailure::tls:
+      throw Error("cannot verify the TLS certificate of " + m_base_url + " (" +
+                  response.transport_error +
+                  "); if the server uses a private CA, pass --ca-file FILE "
+                  "(or set SENTRY_CA_FILE) with that CA's certificate "
+                  "(--insecure turns verification off, which exposes the "
+                  "token)");
+    case TransportFailure::none:
+    case TransportFailure::broken:
+      break;
+    }
+    throw Error("the connection to Sentry at " + m_base_url + " broke on " +
+                target + why +
+                "; try again later, or check a proxy or load balancer in "
+                "between");
   }
   std::string detail = error_detail(response);
   std::string said = detail.empty() ? "" : ": " + detail;
@@ -132,17 +169,21 @@ void Api::fail(const Request &request, const Response &response,
                 "limit (nginx client_max_body_size)");
   case 429:
     throw Error("Sentry kept rate-limiting the upload (429 on " + target +
-                ", " + std::to_string(m_policy.max_retries) +
-                " retries); try again later");
+                ", " + tries + "); try again later");
   default:
     break;
   }
   if (response.status >= 500) {
-    throw Error("Sentry failed with " + status + " on " + target + said +
-                " (after " + std::to_string(m_policy.max_retries) +
-                " retries); try again later or check the server's logs");
+    throw Error("Sentry failed with " + status + " on " + target + said + " (" +
+                tries + "); try again later or check the server's logs");
   }
-  throw Error("Sentry refused " + target + " with " + status + said);
+  if (response.status >= 400 && response.status != 408) {
+    throw Error("Sentry refused " + target + " with " + status + said +
+                " (not retried: the server refused this request itself; "
+                "check the options and the server's version)");
+  }
+  throw Error("Sentry answered " + target + " with an unexpected " + status +
+              said + " (" + tries + ")");
 }
 
 } // namespace uploader::http

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <map>
@@ -74,6 +75,7 @@ struct FilePartSource {
 
 struct Transfer {
   size_t index = 0;
+  const ClientOptions *options = nullptr;
   CurlEasy easy;
   CurlSlist headers;
   CurlMime mime;
@@ -81,6 +83,10 @@ struct Transfer {
   Response response;
   char error[CURL_ERROR_SIZE] = {};
   std::chrono::steady_clock::time_point started;
+  // Stall detection: when bytes last moved, and how many had.
+  std::chrono::steady_clock::time_point progressed;
+  curl_off_t moved = 0;
+  bool stalled = false;
 };
 
 size_t on_body(char *data, size_t size, size_t count, void *self) {
@@ -112,6 +118,76 @@ size_t on_header(char *data, size_t size, size_t count, void *self) {
     response.headers.emplace_back(std::move(name), std::string(value));
   }
   return size * count;
+}
+
+// Aborts a transfer on which no byte moved, either way, for the stall
+// timeout. curl's LOW_SPEED_TIME averages the speed over several seconds,
+// so it notices a stall after a burst late; this does not.
+int on_progress(void *self, curl_off_t /*dltotal*/, curl_off_t dlnow,
+                curl_off_t /*ultotal*/, curl_off_t ulnow) {
+  auto *transfer = static_cast<Transfer *>(self);
+  auto now = std::chrono::steady_clock::now();
+  if (dlnow + ulnow != transfer->moved) {
+    transfer->moved = dlnow + ulnow;
+    transfer->progressed = now;
+    return 0;
+  }
+  if (now - transfer->progressed >= transfer->options->stall_timeout) {
+    transfer->stalled = true;
+    return 1;
+  }
+  return 0;
+}
+
+TransportFailure classify(CURLcode code) {
+  switch (code) {
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_CONNECT:
+    return TransportFailure::connect;
+  case CURLE_OPERATION_TIMEDOUT:
+    return TransportFailure::timeout;
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+  case CURLE_SSL_INVALIDCERTSTATUS:
+  case CURLE_SSL_CRL_BADFILE:
+  case CURLE_USE_SSL_FAILED:
+    return TransportFailure::tls;
+  default:
+    return TransportFailure::broken;
+  }
+}
+
+// curl -v for --verbose: headers out ("> "), headers in ("< ") and curl's
+// own notes ("* ": proxy, TLS, connection reuse), each line redacted.
+int on_debug(CURL * /*easy*/, curl_infotype type, char *data, size_t size,
+             void *self) {
+  const char *prefix = type == CURLINFO_HEADER_OUT  ? "> "
+                       : type == CURLINFO_HEADER_IN ? "< "
+                       : type == CURLINFO_TEXT      ? "* "
+                                                    : nullptr;
+  if (prefix == nullptr) {
+    return 0; // bodies are not traced: chunks are binary and large
+  }
+  const auto &trace = static_cast<Transfer *>(self)->options->trace;
+  std::string_view text(data, size);
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) {
+      line.remove_suffix(1);
+    }
+    if (!line.empty()) {
+      trace(util::redact(prefix + std::string(line)));
+    }
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  }
+  return 0;
 }
 
 } // namespace
@@ -148,6 +224,7 @@ struct Client::Impl {
   std::unique_ptr<Transfer> prepare(const Request &request, size_t index) {
     auto transfer = std::make_unique<Transfer>();
     transfer->index = index;
+    transfer->options = &options;
     transfer->easy.reset(curl_easy_init());
     CURL *easy = transfer->easy.get();
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
@@ -156,12 +233,19 @@ struct Client::Impl {
     curl_easy_setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options.connect_timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
-                     static_cast<long>(options.stall_timeout.count()));
-    if (options.request_timeout.count() > 0) {
+    if (options.stall_timeout.count() > 0) {
+      curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+      curl_easy_setopt(easy, CURLOPT_XFERINFODATA, transfer.get());
+    }
+    // libcurl silently re-sends a request once when a reused connection
+    // turns out closed; a request that must not run twice gets a fresh one.
+    if (!request.idempotent) {
+      curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+    }
+    if (auto timeout = timeout_for_now(); timeout.count() > 0) {
       curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                       static_cast<long>(options.request_timeout.count()));
+                       static_cast<long>(timeout.count()));
     }
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
     if (options.ca_file) {
@@ -175,6 +259,11 @@ struct Client::Impl {
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
+    if (options.trace && options.trace_headers) {
+      curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, on_debug);
+      curl_easy_setopt(easy, CURLOPT_DEBUGDATA, transfer.get());
+      curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
+    }
 
     curl_slist *headers = nullptr;
     // An empty Expect: turns off 100-continue, as sentry-cli does.
@@ -224,7 +313,21 @@ struct Client::Impl {
       curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
     transfer->started = std::chrono::steady_clock::now();
+    transfer->progressed = transfer->started;
     return transfer;
+  }
+
+  // The request timeout, cut to what is left before the deadline (at least
+  // 1 ms: 0 would mean none to curl); 0 for none.
+  std::chrono::milliseconds timeout_for_now() const {
+    auto timeout = options.request_timeout;
+    if (options.deadline != std::chrono::steady_clock::time_point::max()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          options.deadline - std::chrono::steady_clock::now());
+      left = std::max(left, std::chrono::milliseconds(1));
+      timeout = timeout.count() > 0 ? std::min(timeout, left) : left;
+    }
+    return timeout;
   }
 
   void finish(Transfer &transfer, CURLcode code, const Request &request) {
@@ -234,7 +337,17 @@ struct Client::Impl {
                         &response.status);
     } else {
       response.status = 0;
-      response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+      response.failure = classify(code);
+      if (code == CURLE_ABORTED_BY_CALLBACK && transfer.stalled) {
+        response.failure = TransportFailure::timeout;
+        std::snprintf(transfer.error, sizeof transfer.error,
+                      "no data moved for %lld s (stall timeout)",
+                      static_cast<long long>(options.stall_timeout.count()));
+      }
+      if (response.failure == TransportFailure::timeout &&
+          std::chrono::steady_clock::now() >= options.deadline) {
+        response.failure = TransportFailure::deadline;
+      }
       response.transport_error =
           transfer.error[0] != '\0' ? transfer.error : curl_easy_strerror(code);
     }
@@ -296,7 +409,8 @@ std::vector<Response> Client::send_all(const std::vector<Request> &requests,
         active.erase(it);
       }
       if (!active.empty()) {
-        curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+        // Short enough for the stall check to run several times a second.
+        curl_multi_poll(multi, nullptr, 0, 200, nullptr);
       }
     }
   } catch (...) {

@@ -34,6 +34,19 @@ struct Request {
   std::vector<std::string> headers; // "Name: value"
   std::string body;
   std::vector<MultipartPart> parts; // non-empty: multipart/form-data
+  // False for requests that must not run twice (creating a deploy): they
+  // are retried only when the server surely did not act on them.
+  bool idempotent = true;
+};
+
+// Why a request got no HTTP answer.
+enum class TransportFailure {
+  none,
+  connect,  // refused, unreachable, DNS: the request was never sent
+  timeout,  // connect or stall timeout
+  deadline, // the total deadline passed (not retried)
+  tls,      // certificate or handshake failure (not retried)
+  broken,   // reset, dropped, empty reply: it may or may not have arrived
 };
 
 struct Response {
@@ -43,7 +56,9 @@ struct Response {
   // Empty when an HTTP exchange completed; otherwise what went wrong on the
   // way (refused, reset, timed out, TLS), and no status.
   std::string transport_error;
-  bool timed_out = false;
+  TransportFailure failure = TransportFailure::none;
+  // How many times the request was sent (set by send_with_retry).
+  int attempts = 1;
 
   std::optional<std::string> header(std::string_view lowercase_name) const;
   bool is_json() const;
@@ -54,14 +69,22 @@ struct ClientOptions {
   std::optional<std::string> auth_token; // sent as Authorization: Bearer
   std::vector<std::string> extra_headers;
   std::chrono::milliseconds connect_timeout{10'000};
-  // A transfer slower than 1 byte/s for this long is a stall and aborted.
+  // A transfer on which no byte moves for this long is a stall and aborted
+  // (0: no check).
   std::chrono::seconds stall_timeout{60};
   std::chrono::milliseconds request_timeout{0}; // 0: none
+  // No request runs past this point (--deadline); each one's timeout is
+  // cut to the time left.
+  std::chrono::steady_clock::time_point deadline =
+      std::chrono::steady_clock::time_point::max();
   std::optional<std::string> ca_file;
   bool insecure = false;
   // Receives one line per request and response, for --verbose. Lines pass
   // through util::redact before they are written.
   std::function<void(std::string_view)> trace;
+  // With `trace`: also every request and response header and curl's
+  // connection notes (proxy, TLS), like `curl -v`, redacted.
+  bool trace_headers = false;
 };
 
 // The only user of libcurl. One instance keeps its connections alive across

@@ -11,7 +11,9 @@ namespace uploader::http {
 
 bool is_retryable(const Response &response) {
   if (!response.transport_error.empty()) {
-    return true;
+    // A bad certificate stays bad, and the deadline is final.
+    return response.failure != TransportFailure::tls &&
+           response.failure != TransportFailure::deadline;
   }
   switch (response.status) {
   case 408:
@@ -26,6 +28,14 @@ bool is_retryable(const Response &response) {
   default:
     return false;
   }
+}
+
+bool is_retryable(const Request &request, const Response &response) {
+  if (request.idempotent) {
+    return is_retryable(response);
+  }
+  return response.failure == TransportFailure::connect ||
+         (response.transport_error.empty() && response.status == 429);
 }
 
 std::optional<std::chrono::milliseconds>
@@ -91,7 +101,7 @@ std::vector<Response> send_with_retry(Client &client,
     std::vector<size_t> again;
     std::chrono::milliseconds wait{0};
     for (size_t i = 0; i < responses.size(); ++i) {
-      if (is_retryable(responses[i])) {
+      if (is_retryable(requests[i], responses[i])) {
         again.push_back(i);
         wait = std::max(
             wait, retry_delay(responses[i], attempt, policy, jitter(random)));
@@ -117,6 +127,7 @@ std::vector<Response> send_with_retry(Client &client,
     }
     std::vector<Response> retried = client.send_all(subset, concurrency);
     for (size_t k = 0; k < again.size(); ++k) {
+      retried[k].attempts = attempt + 1;
       responses[again[k]] = std::move(retried[k]);
     }
   }

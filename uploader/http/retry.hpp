@@ -23,9 +23,13 @@ struct RetryPolicy {
       std::chrono::steady_clock::time_point::max();
 };
 
-// Whether `response` is worth repeating: a transport failure, or one of
-// 408, 429, 500, 502, 503, 504, 507, 524.
+// Whether `response` is worth repeating: a transport failure other than
+// TLS or the deadline, or one of 408, 429, 500, 502, 503, 504, 507, 524.
 bool is_retryable(const Response &response);
+
+// Same, for `request`: one that is not idempotent is repeated only when
+// the server surely did not act on it (no connection, or 429).
+bool is_retryable(const Request &request, const Response &response);
 
 // Parses a Retry-After value: delay seconds, or an HTTP date relative to
 // `now`. Returns nullopt for anything else.
@@ -44,7 +48,8 @@ using RetryObserver = std::function<void(std::string_view)>;
 
 // Sends each request, repeating those whose response is retryable (on their
 // own, not the whole batch) until they succeed, the attempts run out or the
-// deadline passes. Returns the last response of each request, in order.
+// deadline passes. Returns the last response of each request, in order,
+// with `attempts` set.
 std::vector<Response> send_with_retry(Client &client,
                                       const std::vector<Request> &requests,
                                       size_t concurrency,

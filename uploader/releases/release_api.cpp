@@ -23,8 +23,8 @@ json parse_body(const http::Response &response) {
   return body.is_discarded() ? json::object() : body;
 }
 
-// The cursor of the next page from a Link header, when there is one with
-// results (sentry-cli's pagination.rs).
+} // namespace
+
 std::optional<std::string> next_cursor(const http::Response &response) {
   auto link = response.header("link");
   if (!link) {
@@ -32,7 +32,8 @@ std::optional<std::string> next_cursor(const http::Response &response) {
   }
   std::string_view rest = *link;
   while (!rest.empty()) {
-    size_t comma = rest.find(",<");
+    // Sentry joins the links with ", " (sentry-cli splits on ',').
+    size_t comma = rest.find(',');
     std::string_view item = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
     if (item.find("rel=\"next\"") == std::string_view::npos ||
@@ -51,8 +52,6 @@ std::optional<std::string> next_cursor(const http::Response &response) {
   }
   return std::nullopt;
 }
-
-} // namespace
 
 json projects_json(const std::vector<std::string> &projects) {
   json out = json::array();
@@ -133,9 +132,10 @@ bool ReleaseApi::Exchange::ok() const {
 }
 
 ReleaseApi::Exchange ReleaseApi::send(const std::string &method,
-                                      const std::string &path,
-                                      const json *body) {
+                                      const std::string &path, const json *body,
+                                      bool idempotent) {
   Exchange exchange;
+  exchange.request.idempotent = idempotent;
   exchange.request.method = method;
   exchange.request.url = m_api.url(path);
   if (body != nullptr) {
@@ -244,7 +244,8 @@ json ReleaseApi::create_deploy(const std::string &version,
   std::string path = "organizations/" + http::encode_path_segment(m_org) +
                      "/releases/" + http::encode_path_segment(version) +
                      "/deploys/";
-  Exchange exchange = send("POST", path, &body);
+  // Each POST records one more deploy: never sent twice blindly.
+  Exchange exchange = send("POST", path, &body, false);
   if (!exchange.ok()) {
     fail_release(exchange, version);
   }

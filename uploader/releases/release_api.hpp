@@ -12,6 +12,10 @@
 
 namespace uploader::releases {
 
+// The cursor of the next page from a Link header, when there is one with
+// results (sentry-cli's pagination.rs).
+std::optional<std::string> next_cursor(const http::Response &response);
+
 // Project slugs and ids as sentry-cli sends them: a string of digits that
 // fits in a signed 64-bit integer becomes a JSON number (servers before
 // 25.12.1 reject ids as strings), anything else stays a string.
@@ -80,8 +84,9 @@ private:
     http::Response response;
     bool ok() const;
   };
+  // `idempotent`: see http::Request (false: creating a deploy).
   Exchange send(const std::string &method, const std::string &path,
-                const nlohmann::json *body);
+                const nlohmann::json *body, bool idempotent = true);
   // Throws for a failed exchange about release `version`, explaining a 404
   // as a release that does not exist yet.
   [[noreturn]] void fail_release(const Exchange &exchange,

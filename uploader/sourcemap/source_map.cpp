@@ -351,8 +351,11 @@ std::unique_ptr<ParsedMap> parse_map_object(JsonReader &reader, int depth) {
     map->has_range_mappings = text.find_first_not_of(";A") != std::string::npos;
   }
   std::ranges::sort(map->ignore_list);
-  auto [unique_end, end] = std::ranges::unique(map->ignore_list);
-  map->ignore_list.erase(unique_end, end);
+  // std::unique, not ranges::unique: clang 14 (the fuzz build) cannot
+  // compile the latter against libstdc++ 12.
+  map->ignore_list.erase(
+      std::unique(map->ignore_list.begin(), map->ignore_list.end()),
+      map->ignore_list.end());
   if (has_sections) {
     map->kind = ParsedMap::Kind::index;
     std::ranges::stable_sort(map->sections, [](const auto &a, const auto &b) {

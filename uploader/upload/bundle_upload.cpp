@@ -52,6 +52,7 @@ bundle::BundleSettings bundle_settings(const BundleTarget &target,
   result.attributes.note = target.note;
   result.chunk_size = chunk_size;
   result.compression_level = settings.compression_level;
+  result.strip_prefixes = settings.strip_prefixes;
   result.threads = settings.threads;
   return result;
 }
@@ -79,6 +80,9 @@ std::string bundle_key(const std::string &files_key, size_t index,
                      a.org.value_or("") + "\n" + a.project.value_or("") + "\n" +
                      a.release.value_or("") + "\n" + a.dist.value_or("") +
                      "\n" + a.note.value_or("");
+  for (const auto &prefix : settings.strip_prefixes) {
+    text += "\nstrip " + prefix;
+  }
   return util::to_hex(util::sha1(text));
 }
 

@@ -17,7 +17,8 @@ using http::AssembleState;
   throw Error("Sentry could not process the bundle: " +
               (response.detail.empty() ? std::string("unknown error")
                                        : response.detail) +
-              "; nothing was deleted");
+              "; nothing was deleted; fix what Sentry names (or check its "
+              "logs) and run the upload again");
 }
 
 bool finished(AssembleState state) {

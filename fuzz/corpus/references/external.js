@@ -1,0 +1,2 @@
+function pay(a){return a}
+//# sourceMappingURL=app.js.map

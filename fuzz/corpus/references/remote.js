@@ -1,0 +1,3 @@
+x
+//# sourceMappingURL=https://cdn.example.invalid/app.js.map
+//# sourceMappingURL=/abs/app.js.map

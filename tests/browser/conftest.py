@@ -1,0 +1,86 @@
+"""Fixtures for the real-browser test: the CMake harness of tests/cmake/e2e,
+the stand-in, the browser tools, and a folder for the test's artefacts."""
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "cmake" / "e2e"))
+
+import browser_harness  # noqa: E402
+from cmake_harness import ORGS, TOKENS, CMakeProject  # noqa: E402
+from fake_sentry import FakeSentry  # noqa: E402
+
+_artefacts = []
+
+
+def unavailable(reason):
+    """Outside CI a missing tool skips; on CI (CI=true) it fails: the proof must run."""
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true and " + reason, pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_tools():
+    """(npm, chromium, playwright-core folder), or skip/fail saying what is missing."""
+    npm = shutil.which("npm")
+    if not npm:
+        unavailable("npm is not installed (sudo tools/install-deps)")
+    try:
+        chromium = browser_harness.chromium()
+        browser_harness.node()
+        module = browser_harness.ensure_playwright_core()
+    except browser_harness.BrowserUnavailable as e:
+        unavailable(str(e))
+    return npm, chromium, module
+
+
+@pytest.fixture(scope="session")
+def make_program(request):
+    """Ninja: the one the outer build uses, else the PATH's."""
+    cache = Path(request.config.getoption("--build-dir") or "/nonexistent") / "CMakeCache.txt"
+    if cache.exists():
+        for line in cache.read_text().splitlines():
+            if line.startswith("CMAKE_MAKE_PROGRAM:"):
+                return line.split("=", 1)[1]
+    found = shutil.which("ninja")
+    if not found:
+        pytest.fail("ninja not found")
+    return found
+
+
+@pytest.fixture
+def cmake_project_factory(tmp_path, make_program):
+    def factory(source):
+        return CMakeProject(source, tmp_path / "build", make_program)
+    return factory
+
+
+@pytest.fixture
+def fake():
+    with FakeSentry(tokens=TOKENS, orgs=ORGS) as s:
+        yield s
+
+
+@pytest.fixture
+def artefacts(request, tmp_path):
+    """A folder for screenshots and traces: <build>/tmp/browser/<test>, else tmp_path.
+    Listed at the end of the run, so the paths are printed even when it passes."""
+    build_dir = request.config.getoption("--build-dir")
+    folder = (Path(build_dir) / "tmp" / "browser" / request.node.name if build_dir
+              else tmp_path / "artefacts")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    _artefacts.append(folder)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter):
+    for folder in _artefacts:
+        for f in sorted(folder.iterdir()):
+            terminalreporter.write_line("browser artefact: %s" % f)

@@ -1,0 +1,702 @@
+"""Faults survived, bad answers explained, files never harmed.
+
+The fault matrix drives every endpoint the uploader calls through every kind
+of failure and checks, for each: the exit code, a message that says what to
+do, the request log (what was retried, how often) and that every input file
+is byte-for-byte intact (with --delete-after: no map deleted unless Sentry
+confirmed it). docs/reliability.md shows the same table; a test keeps them
+in sync, and `python3 tests/integration/test_faults.py` rewrites it.
+
+Retry delays are kept tiny with SENTRY_SOURCEMAPS_RETRY_DELAY_MS=0 (a test
+aid) and `Retry-After: 0`.
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from email.utils import formatdate
+from pathlib import Path
+
+if __name__ == "__main__":  # regenerating the doc: make the helpers importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pytest
+
+from fake_sentry import FakeSentry
+from helpers.dist import snapshot, write_dist
+from helpers.process import clean_env
+
+TOKEN = "tok-faults-0123456789abcdef"
+FAST = {"SENTRY_SOURCEMAPS_RETRY_DELAY_MS": "0"}
+UPLOAD = ["-o", "acme", "-p", "web", "-r", "1", "--delete-after", "--max-retries", "1",
+          "--stall-timeout", "1"]
+DOC = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
+
+# --- the matrix -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    entry: object      # a fake_sentry fault entry (see fake_sentry/faults.py)
+    retried: bool
+    exit_code: int
+    hint: str          # part of the message that says what to do
+    only: str = None   # the one endpoint this fault applies to
+
+
+FAULTS = [
+    Fault("401", 401, False, 3, "set SENTRY_AUTH_TOKEN"),
+    Fault("403", 403, False, 3, "it needs the scopes project:releases"),
+    Fault("404", 404, False, 2, "check the slug"),
+    Fault("413", 413, False, 1, "lower --max-request-size"),
+    Fault("429 + Retry-After: 0", {"status": 429, "headers": {"Retry-After": "0"}}, True, 1,
+          "try again later"),
+    Fault("500", 500, True, 1, "try again later or check the server's logs"),
+    Fault("502", 502, True, 1, "try again later or check the server's logs"),
+    Fault("dropped connection", {"drop": True}, True, 1, "try again later, or check a proxy"),
+    Fault("stall > --stall-timeout", {"stall": 4}, True, 1, "raise --connect-timeout or "
+          "--stall-timeout"),
+    Fault("assemble state `error`",
+          {"status": 200, "body": {"state": "error", "detail": "broken zip",
+                                   "missingChunks": []}},
+          False, 1, "fix what Sentry names", only="assemble"),
+]
+
+# (endpoint name in the request log, what the user runs, what runs before it)
+ENDPOINTS = [
+    ("options", "upload: GET chunk-upload options", []),
+    ("assemble", "upload: POST assemble (first call)", ["options"]),
+    ("chunk", "upload: POST chunks", ["options", "assemble"]),
+    ("release_new", "releases new: POST release", []),
+]
+METHOD = {"options": "GET", "assemble": "POST", "chunk": "POST", "release_new": "POST"}
+
+CASES = [(endpoint, fault) for endpoint, _, _ in ENDPOINTS for fault in FAULTS
+         if fault.only in (None, endpoint)]
+
+
+def attempts(fault):
+    """Attempts made with --max-retries 1 while the fault persists."""
+    return 2 if fault.retried else 1
+
+
+# libcurl itself re-sends a request once, at once and on a fresh connection,
+# when a reused keep-alive connection closes without an answer. Every step
+# after the first runs on a reused connection.
+REUSED = {"assemble", "chunk"}
+
+
+def requests_seen(endpoint, fault):
+    """Requests the server sees while the fault persists."""
+    return attempts(fault) + (1 if "drop" in str(fault.entry) and endpoint in REUSED else 0)
+
+
+def render_table():
+    rows = ["| Endpoint | Fault | Retried | Requests seen (`--max-retries 1`) | Exit | "
+            "The message says | Fault once, then OK |",
+            "|---|---|---|---|---|---|---|"]
+    titles = {name: title for name, title, _ in ENDPOINTS}
+    for endpoint, fault in CASES:
+        once = "exit 0 after 1 retry" if fault.retried else f"exit {fault.exit_code}"
+        seen = requests_seen(endpoint, fault)
+        shown = f"{seen} (libcurl: +1)" if seen != attempts(fault) else str(seen)
+        rows.append(f"| {titles[endpoint]} | {fault.name} | {'yes' if fault.retried else 'no'} "
+                    f"| {shown} | {fault.exit_code} | \u2026{fault.hint}\u2026 "
+                    f"| {once} |")
+    return "\n".join(rows) + "\n"
+
+
+BEGIN, END = "<!-- fault-matrix:begin -->\n", "<!-- fault-matrix:end -->"
+
+
+def write_doc():
+    text = DOC.read_text()
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    DOC.write_text(text[:start] + render_table() + text[end:])
+
+
+# --- fixtures ---------------------------------------------------------------
+
+
+@pytest.fixture
+def sentry():
+    with FakeSentry(tokens={TOKEN: ["project:releases", "org:read"]},
+                    orgs={"acme": ["web", "api"]}) as server:
+        yield server
+
+
+@pytest.fixture
+def run_tool(uploader, sentry, tmp_path):
+    """Runs the uploader from tmp_path against `sentry` with fast retries."""
+    def invoke(*args, env=None, timeout=120):
+        environment = clean_env(SENTRY_URL=sentry.url, SENTRY_AUTH_TOKEN=TOKEN,
+                                SENTRY_ORG="acme", HOME=str(tmp_path), **FAST)
+        for name, value in (env or {}).items():  # None removes a variable
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = value
+        completed = subprocess.run([uploader, *args], cwd=tmp_path, env=environment,
+                                   capture_output=True, text=True, timeout=timeout)
+        return completed
+    return invoke
+
+
+def faulted(sentry, endpoint):
+    return [r for r in sentry.requests_to(endpoint) if "fault" in r]
+
+
+def maps_of(root):
+    return sorted(str(p.relative_to(root)) for p in Path(root).rglob("*.map"))
+
+
+# --- the matrix tests -------------------------------------------------------
+
+
+def test_reliability_doc_shows_the_matrix():
+    text = DOC.read_text()
+    assert BEGIN in text and END in text
+    shown = text[text.index(BEGIN) + len(BEGIN):text.index(END)]
+    assert shown == render_table(), \
+        "docs/reliability.md is stale: run python3 tests/integration/test_faults.py"
+
+
+@pytest.mark.parametrize("endpoint,fault", CASES,
+                         ids=[f"{e}-{f.name.split()[0]}" for e, f in CASES])
+def test_fault_persists(run_tool, sentry, tmp_path, endpoint, fault):
+    # Scripted more often than allowed: a tool that retried too often would
+    # show it in the count.
+    sentry.script_fault(METHOD[endpoint], endpoint, [fault.entry] * 4)
+    if endpoint == "release_new":
+        result = run_tool("releases", "new", "-p", "web", "--max-retries", "1",
+                          "--stall-timeout", "1", "2.0")
+        before = after = None
+    else:
+        dist = write_dist(tmp_path / "dist")
+        before = snapshot(dist)
+        result = run_tool("upload", *UPLOAD, "dist")
+        after = snapshot(dist)
+    output = result.stdout + result.stderr
+    assert result.returncode == fault.exit_code, output
+    assert "sentry-sourcemaps: error: " in result.stderr
+    assert fault.hint in result.stderr, result.stderr
+    assert len(faulted(sentry, endpoint)) == requests_seen(endpoint, fault), sentry.requests
+    assert len(sentry.requests_to(endpoint)) == requests_seen(endpoint, fault)
+    # Nothing after the failed step was attempted.
+    seen = {r["endpoint"] for r in sentry.requests}
+    before_it = dict((e, b) for e, _, b in ENDPOINTS)[endpoint]
+    assert seen == {endpoint, *before_it}, seen
+    if endpoint == "release_new":
+        assert sentry.releases == {}
+    else:
+        assert after == before, "a failed upload must leave every file as it was"
+        assert sentry.bundles == []
+        if fault.retried:
+            assert "retry 1/1" in result.stderr
+
+
+RETRIED = [(e, f) for e, f in CASES if f.retried]
+
+
+@pytest.mark.parametrize("endpoint,fault", RETRIED,
+                         ids=[f"{e}-{f.name.split()[0]}" for e, f in RETRIED])
+def test_fault_once_then_recovers(run_tool, sentry, tmp_path, endpoint, fault):
+    sentry.script_fault(METHOD[endpoint], endpoint, [fault.entry])
+    if endpoint == "release_new":
+        result = run_tool("releases", "new", "-p", "web", "--max-retries", "1",
+                          "--stall-timeout", "1", "2.0")
+        assert result.returncode == 0, result.stderr
+        assert ("acme", "2.0") in sentry.releases
+    else:
+        dist = write_dist(tmp_path / "dist")
+        assert maps_of(dist)
+        result = run_tool("upload", *UPLOAD, "dist")
+        assert result.returncode == 0, result.stderr
+        assert len(sentry.bundles) == 1
+        assert maps_of(dist) == [], "confirmed maps are deleted"
+    assert len(faulted(sentry, endpoint)) == 1
+    assert sentry.faults.pending() == 0
+
+
+# --- retry details ----------------------------------------------------------
+
+
+def test_retry_after_seconds_is_honoured(run_tool, sentry, tmp_path):
+    write_dist(tmp_path / "dist")
+    sentry.script_fault("GET", "options", [{"status": 429, "headers": {"Retry-After": "1"}}])
+    result = run_tool("upload", *UPLOAD, "dist")
+    assert result.returncode == 0, result.stderr
+    first, second = sentry.requests_to("options")
+    assert second["time"] - first["time"] >= 0.9
+    assert "retry 1/1" in result.stderr and "HTTP 429" in result.stderr
+
+
+def test_retry_after_http_date_is_honoured(run_tool, sentry, tmp_path):
+    write_dist(tmp_path / "dist")
+    when = formatdate(time.time() + 2, usegmt=True)
+    sentry.script_fault("POST", "chunk", [{"status": 503, "headers": {"Retry-After": when}}])
+    result = run_tool("upload", *UPLOAD, "dist")
+    assert result.returncode == 0, result.stderr
+    first, second = sentry.requests_to("chunk")
+    assert second["time"] - first["time"] >= 0.9
+
+
+def test_retry_after_beyond_the_deadline_gives_up_at_once(run_tool, sentry, tmp_path):
+    dist = write_dist(tmp_path / "dist")
+    before = snapshot(dist)
+    sentry.script_fault("GET", "options", [{"status": 429, "headers": {"Retry-After": "30"}}])
+    started = time.monotonic()
+    result = run_tool("upload", *UPLOAD, "--deadline", "3", "dist")
+    assert time.monotonic() - started < 10
+    assert result.returncode == 1
+    assert "rate-limiting" in result.stderr and "not retried" in result.stderr
+    assert len(sentry.requests_to("options")) == 1
+    assert snapshot(dist) == before
+
+
+def test_total_deadline_stops_a_slow_upload(run_tool, sentry, tmp_path):
+    dist = write_dist(tmp_path / "dist")
+    before = snapshot(dist)
+    sentry.script_fault("POST", "chunk", [{"delay": 5}])
+    started = time.monotonic()
+    result = run_tool("upload", "-o", "acme", "-p", "web", "-r", "1", "dist",
+                      env={"SENTRY_SOURCEMAPS_DEADLINE": "2"})
+    assert time.monotonic() - started < 4.5
+    assert result.returncode == 1
+    assert "the total deadline passed" in result.stderr
+    assert "raise --deadline" in result.stderr
+    assert snapshot(dist) == before
+
+
+def test_env_settings_are_read_and_checked(run_tool, sentry, tmp_path):
+    write_dist(tmp_path / "dist")
+    sentry.script_fault("GET", "options", [500] * 3)
+    result = run_tool("upload", "-o", "acme", "-p", "web", "-r", "1", "dist",
+                      env={"SENTRY_HTTP_MAX_RETRIES": "3"})
+    assert result.returncode == 0, result.stderr
+    assert len(sentry.requests_to("options")) == 4
+    bad = run_tool("upload", "-o", "acme", "-p", "web", "-r", "1", "dist",
+                   env={"SENTRY_SOURCEMAPS_CONNECT_TIMEOUT": "soon"})
+    assert bad.returncode == 2
+    assert "SENTRY_SOURCEMAPS_CONNECT_TIMEOUT needs a whole number" in bad.stderr
+
+
+def test_failed_chunk_batch_is_resent_on_its_own(run_tool, sentry, tmp_path):
+    sentry.config.chunk_options = {"chunkSize": 256, "chunksPerRequest": 1,
+                                   "concurrency": 1}
+    write_dist(tmp_path / "dist")
+    sentry.clear_requests()
+    # The second batch fails once; only it is sent again.
+    sentry.script_fault("POST", "chunk", [{"delay": 0}, 502])
+    result = run_tool("upload", *UPLOAD, "dist")
+    assert result.returncode == 0, result.stderr
+    posts = sentry.requests_to("chunk")
+    names = [p["body"][0]["filename"] for p in posts]
+    failed = [p["body"][0]["filename"] for p in posts if p["status"] == 502]
+    assert len(failed) == 1
+    assert names.count(failed[0]) == 2
+    assert len(names) == len(set(names)) + 1, "every other batch went once"
+
+
+def test_deploys_are_not_sent_twice_blindly(run_tool, sentry):
+    assert run_tool("releases", "new", "-p", "web", "3.0").returncode == 0
+    sentry.script_fault("POST", "deploy_new", [502, {"drop": True}])
+    result = run_tool("releases", "deploy", "--env", "prod", "3.0")
+    assert result.returncode == 1
+    assert len(sentry.requests_to("deploy_new")) == 1, "a deploy POST is not idempotent"
+    # Refused before it reached the server (429): safe to send again.
+    sentry.faults.clear()
+    sentry.script_fault("POST", "deploy_new", [{"status": 429, "headers": {"Retry-After": "0"}}])
+    result = run_tool("releases", "deploy", "--env", "prod", "3.0")
+    assert result.returncode == 0, result.stderr
+    assert len(sentry.deploys) == 1
+
+
+def test_connection_refused_is_retried_then_explained(run_tool, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dist = write_dist(tmp_path / "dist")
+    before = snapshot(dist)
+    result = run_tool("upload", *UPLOAD, "dist", env={"SENTRY_URL": f"http://127.0.0.1:{port}"})
+    assert result.returncode == 1
+    assert "cannot reach Sentry" in result.stderr and "after 1 retry" in result.stderr
+    assert "check the URL, the network and any proxy" in result.stderr
+    assert snapshot(dist) == before
+
+
+def test_bad_input_is_refused_with_usage_errors(run_tool, tmp_path):
+    write_dist(tmp_path / "dist")
+    for flag in ("--deadline", "--connect-timeout", "--stall-timeout", "--max-retries"):
+        result = run_tool("upload", *UPLOAD, flag, "-1", "dist")
+        assert result.returncode == 2, (flag, result.stderr)
+        assert f"option '{flag}' needs a whole number" in result.stderr
+    result = run_tool("releases", "new", "--deadline", "x", "1.0")
+    assert result.returncode == 2 and "'--deadline' needs a whole number" in result.stderr
+
+
+# --- resume -----------------------------------------------------------------
+
+
+def chunked_dist(tmp_path, sentry):
+    """A dist whose bundle is many small chunks, sent one per request."""
+    sentry.config.chunk_options = {"chunkSize": 512, "chunksPerRequest": 1,
+                                   "concurrency": 1}
+    files = {f"assets/c{i}.js": [f"var value{i} = '{os.urandom(300).hex()}';"]
+             for i in range(6)}
+    return write_dist(tmp_path / "dist", files)
+
+
+def test_dropped_upload_resumes_with_only_the_missing_chunks(run_tool, sentry, tmp_path):
+    chunked_dist(tmp_path, sentry)
+    # Three batches arrive, then the connection drops for good.
+    sentry.script_fault("POST", "chunk", [{"delay": 0}] * 3 + [{"drop": True}] * 50)
+    result = run_tool("upload", *UPLOAD, "dist")
+    assert result.returncode == 1
+    assert "the connection to Sentry" in result.stderr
+    all_chunks = sentry.requests_to("assemble")[0]["body"]["chunks"]
+    stored_first = set(sentry.chunks) & set(all_chunks)
+    assert len(stored_first) == 3 < len(set(all_chunks))
+    sentry.faults.clear()
+    sentry.clear_requests()
+    result = run_tool("upload", *UPLOAD, "dist")
+    assert result.returncode == 0, result.stderr
+    sent_second = [p["filename"] for r in sentry.requests_to("chunk") for p in r["body"]]
+    assert sorted(sent_second) == sorted(set(all_chunks) - stored_first)
+    assert len(sentry.bundles) == 1
+
+
+def test_killed_upload_resumes_with_only_the_missing_chunks(uploader, run_tool, sentry,
+                                                            tmp_path):
+    chunked_dist(tmp_path, sentry)
+    # The fourth batch hangs: the process is killed while it waits.
+    sentry.script_fault("POST", "chunk", [{"delay": 0}] * 3 + [{"delay": 30}])
+    env = clean_env(SENTRY_URL=sentry.url, SENTRY_AUTH_TOKEN=TOKEN, HOME=str(tmp_path), **FAST)
+    process = subprocess.Popen([uploader, "upload", *UPLOAD, "dist"], cwd=tmp_path, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while len(sentry.requests_to("chunk")) < 4 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    all_chunks = sentry.requests_to("assemble")[0]["body"]["chunks"]
+    stored_first = set(sentry.chunks) & set(all_chunks)
+    assert len(stored_first) == 3
+    sentry.faults.clear()
+    sentry.clear_requests()
+    result = run_tool("upload", *UPLOAD, "dist")
+    assert result.returncode == 0, result.stderr
+    sent_second = [p["filename"] for r in sentry.requests_to("chunk") for p in r["body"]]
+    assert sorted(sent_second) == sorted(set(all_chunks) - stored_first)
+
+
+# --- kill -9 at any point: files are old or new, never half-written ---------
+
+
+TEMP = re.compile(r"\.[^/]+\.tmp-[A-Za-z0-9]+\Z")
+
+
+def big_dist(root, count=120):
+    files = {f"assets/m{i}/chunk-{i}.js": [f"export const v{i}_{j} = {j} * {i};"
+                                           for j in range(150)] for i in range(count)}
+    return write_dist(root, files)
+
+
+def contents(root):
+    return {str(p.relative_to(root)): p.read_bytes()
+            for p in Path(root).rglob("*") if p.is_file()}
+
+
+def check_old_or_new(root, old, new, allowed_missing=()):
+    now = contents(root)
+    for name, data in now.items():
+        if name not in old:
+            assert TEMP.search(name), f"unexpected file {name} after a kill"
+            continue
+        assert data in (old[name], new.get(name)), f"{name} is neither old nor new"
+    for name in old:
+        if name not in now:
+            assert name in allowed_missing, f"{name} vanished"
+
+
+def kill_after(uploader, args, cwd, env, delay):
+    process = subprocess.Popen([uploader, *args], cwd=cwd, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def test_kill_during_inject_leaves_every_file_old_or_new(uploader, tmp_path):
+    reference = big_dist(tmp_path / "reference")
+    old = contents(reference)
+    env = clean_env(HOME=str(tmp_path))
+    started = time.monotonic()
+    assert subprocess.run([uploader, "inject", str(reference)], env=env,
+                          capture_output=True).returncode == 0
+    full = time.monotonic() - started
+    new = contents(reference)
+    assert new != old
+    interrupted = 0
+    for i, fraction in enumerate((0.05, 0.2, 0.4, 0.6, 0.8, 0.95)):
+        dist = big_dist(tmp_path / f"run{i}")
+        assert contents(dist) == old
+        kill_after(uploader, ["inject", str(dist)], tmp_path, env, full * fraction)
+        check_old_or_new(dist, old, new)
+        killed = {k: v for k, v in contents(dist).items() if not TEMP.search(k)}
+        interrupted += contents(dist) not in (old, new)
+        assert subprocess.run([uploader, "inject", str(dist)], env=env,
+                              capture_output=True).returncode == 0
+        done = {k: v for k, v in contents(dist).items() if not TEMP.search(k)}
+        if killed == old or killed == new:
+            # Killed before any rename (or after all): the next run finishes
+            # the job with the same bytes as an uninterrupted one.
+            assert done == new
+        else:
+            check_old_or_new(dist, old, new)
+    assert interrupted, "no kill landed while inject was writing"
+
+
+@pytest.mark.xfail(strict=True, reason="known bug: a kill between renaming a JS file and "
+                   "its map leaves the map without debug ID, and the next inject run "
+                   "takes the JS as done (see docs/reliability.md)")
+def test_inject_repairs_a_js_file_renamed_without_its_map(uploader, tmp_path):
+    reference = big_dist(tmp_path / "reference", count=1)
+    env = clean_env(HOME=str(tmp_path))
+    dist = big_dist(tmp_path / "dist", count=1)
+    subprocess.run([uploader, "inject", str(reference)], env=env, check=True,
+                   capture_output=True)
+    js = "assets/m0/chunk-0.js"
+    (dist / js).write_bytes((reference / js).read_bytes())  # renamed; the map was not
+    subprocess.run([uploader, "inject", str(dist)], env=env, check=True, capture_output=True)
+    assert contents(dist) == contents(reference)
+
+
+def test_kill_during_upload_delete_after_never_loses_an_unconfirmed_map(
+        uploader, sentry, tmp_path):
+    reference = big_dist(tmp_path / "reference", count=60)
+    old = contents(reference)
+    env = clean_env(SENTRY_URL=sentry.url, SENTRY_AUTH_TOKEN=TOKEN, HOME=str(tmp_path), **FAST)
+    args = ["upload", "-o", "acme", "-p", "web", "-r", "1", "--delete-after", "--no-cache"]
+    started = time.monotonic()
+    done = subprocess.run([uploader, *args, str(reference)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    full = time.monotonic() - started
+    new = contents(reference)
+    maps = [name for name in old if name.endswith(".map")]
+    for i, fraction in enumerate((0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 1.0)):
+        sentry.store.bundles.clear()
+        sentry.store.assemble_jobs.clear()
+        sentry.store.chunks.clear()
+        sentry.store.chunk_owners.clear()
+        dist = big_dist(tmp_path / f"run{i}", count=60)
+        kill_after(uploader, [*args, str(dist)], tmp_path, env, full * fraction)
+        now = contents(dist)
+        check_old_or_new(dist, old, new, allowed_missing=maps)
+        if any(m not in now for m in maps):
+            assert sentry.bundles, "a map was deleted before Sentry confirmed it"
+
+
+# --- TLS and proxies ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1, made with the openssl CLI."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    made = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    return cert, key
+
+
+@pytest.fixture
+def tls_sentry(certificate):
+    """fake_sentry behind TLS with the self-signed certificate."""
+    import ssl
+    cert, key = certificate
+    with FakeSentry(tokens={TOKEN: ["project:releases", "org:read"]},
+                    orgs={"acme": ["web"]}) as server:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        httpd = server._httpd
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True,
+                                           do_handshake_on_connect=False)
+        server.url = server.url.replace("http://", "https://")
+        yield server
+
+
+def test_tls_fails_without_the_ca_and_works_with_it(run_tool, tls_sentry, certificate,
+                                                    tmp_path):
+    dist = write_dist(tmp_path / "dist")
+    before = snapshot(dist)
+    env = {"SENTRY_URL": tls_sentry.url, "SSL_CERT_FILE": None, "CURL_CA_BUNDLE": None}
+    result = run_tool("upload", *UPLOAD, "dist", env=env)
+    assert result.returncode == 1
+    assert "cannot verify the TLS certificate of " + tls_sentry.url in result.stderr
+    assert "--ca-file" in result.stderr and "SENTRY_CA_FILE" in result.stderr
+    assert "retry" not in result.stderr, "a bad certificate is not retried"
+    assert snapshot(dist) == before
+    result = run_tool("upload", *UPLOAD, "--ca-file", str(certificate[0]), "dist", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+
+
+def test_ca_file_from_the_environment(run_tool, tls_sentry, certificate, tmp_path):
+    write_dist(tmp_path / "dist")
+    result = run_tool("releases", "new", "-p", "web", "4.0",
+                      env={"SENTRY_URL": tls_sentry.url, "SENTRY_CA_FILE": str(certificate[0])})
+    assert result.returncode == 0, result.stderr
+
+
+def test_insecure_works_and_warns_every_run(run_tool, tls_sentry, tmp_path):
+    write_dist(tmp_path / "dist")
+    for _ in range(2):
+        result = run_tool("upload", "-o", "acme", "-p", "web", "-r", "1", "--insecure",
+                          "dist", env={"SENTRY_URL": tls_sentry.url})
+        assert result.returncode == 0, result.stderr
+        assert "warning: --insecure: Sentry's TLS certificate is not verified" in result.stderr
+
+
+class Proxy:
+    """A tiny HTTP proxy on loopback: absolute-form requests and CONNECT."""
+
+    def __init__(self):
+        self.seen = []
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.url = "http://127.0.0.1:%d" % self.server.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
+
+    def _handle(self, client):
+        head = b""
+        while b"\r\n\r\n" not in head:
+            data = client.recv(65536)
+            if not data:
+                client.close()
+                return
+            head += data
+        line = head.split(b"\r\n", 1)[0].decode()
+        self.seen.append(line)
+        method, target, _ = line.split(" ", 2)
+        if method == "CONNECT":
+            host, port = target.rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            rest = head.split(b"\r\n\r\n", 1)[1]
+        else:
+            rest_of_url = target.split("://", 1)[1]
+            hostport, path = rest_of_url.split("/", 1)
+            host, port = hostport.rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            rest = head.replace(target.encode(), b"/" + path.encode(), 1)
+        if rest:
+            upstream.sendall(rest)
+        self._pipe(client, upstream)
+
+    @staticmethod
+    def _pipe(a, b):
+        def copy(src, dst):
+            try:
+                while True:
+                    data = src.recv(65536)
+                    if not data:
+                        break
+                    dst.sendall(data)
+            except OSError:
+                pass
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        threading.Thread(target=copy, args=(b, a), daemon=True).start()
+        copy(a, b)
+
+    def close(self):
+        self.server.close()
+
+
+@pytest.fixture
+def proxy():
+    p = Proxy()
+    yield p
+    p.close()
+
+
+def no_proxy_env(**extra):
+    cleared = {k: None for k in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+                                 "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY")}
+    cleared.update(extra)
+    return cleared
+
+
+@pytest.mark.parametrize("variable", ["http_proxy", "ALL_PROXY"])
+def test_http_proxy_variables_are_used(run_tool, sentry, proxy, tmp_path, variable):
+    write_dist(tmp_path / "dist")
+    result = run_tool("upload", *UPLOAD, "dist", env=no_proxy_env(**{variable: proxy.url}))
+    assert result.returncode == 0, result.stderr
+    assert any(line.startswith("GET " + sentry.url + "/api/0/") for line in proxy.seen), \
+        proxy.seen
+
+
+def test_upper_case_http_proxy_is_ignored_as_libcurl_does(run_tool, sentry, proxy, tmp_path):
+    write_dist(tmp_path / "dist")
+    result = run_tool("upload", *UPLOAD, "dist", env=no_proxy_env(HTTP_PROXY=proxy.url))
+    assert result.returncode == 0, result.stderr
+    assert proxy.seen == []
+
+
+def test_no_proxy_bypasses_the_proxy(run_tool, sentry, proxy, tmp_path):
+    write_dist(tmp_path / "dist")
+    result = run_tool("upload", *UPLOAD, "dist",
+                      env=no_proxy_env(http_proxy=proxy.url, NO_PROXY="127.0.0.1"))
+    assert result.returncode == 0, result.stderr
+    assert proxy.seen == []
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy"])
+def test_https_goes_through_connect(run_tool, tls_sentry, certificate, proxy, tmp_path,
+                                    variable):
+    write_dist(tmp_path / "dist")
+    result = run_tool("upload", *UPLOAD, "--ca-file", str(certificate[0]), "dist",
+                      env=no_proxy_env(SENTRY_URL=tls_sentry.url, **{variable: proxy.url}))
+    assert result.returncode == 0, result.stderr
+    port = tls_sentry.url.rsplit(":", 1)[1]
+    assert proxy.seen and proxy.seen[0].startswith(f"CONNECT 127.0.0.1:{port} ")
+
+
+def test_unreachable_proxy_is_explained(run_tool, sentry, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    write_dist(tmp_path / "dist")
+    result = run_tool("upload", *UPLOAD, "dist",
+                      env=no_proxy_env(http_proxy=f"http://user:secret-pw@127.0.0.1:{port}"))
+    assert result.returncode == 1
+    assert "HTTPS_PROXY" in result.stderr
+    assert "secret-pw" not in result.stderr
+
+
+if __name__ == "__main__":
+    write_doc()
+    print("wrote", DOC)

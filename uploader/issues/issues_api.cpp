@@ -1,0 +1,109 @@
+#include "uploader/issues/issues_api.hpp"
+
+#include "uploader/releases/release_api.hpp"
+#include "uploader/util/error.hpp"
+#include "uploader/util/url.hpp"
+
+#include <charconv>
+
+namespace uploader::issues {
+
+namespace {
+
+using nlohmann::json;
+
+std::string text(const json &object, const char *key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// Sentry sends `count` as a string and `userCount` as a number.
+std::uint64_t whole_number(const json &object, const char *key) {
+  auto it = object.find(key);
+  if (it == object.end()) {
+    return 0;
+  }
+  if (it->is_number_unsigned() || it->is_number_integer()) {
+    return it->get<std::uint64_t>();
+  }
+  std::uint64_t value = 0;
+  if (it->is_string()) {
+    const std::string &s = it->get_ref<const std::string &>();
+    std::from_chars(s.data(), s.data() + s.size(), value);
+  }
+  return value;
+}
+
+Issue issue_from_json(const json &item) {
+  Issue issue;
+  issue.id = text(item, "id");
+  issue.short_id = text(item, "shortId");
+  issue.title = text(item, "title");
+  issue.culprit = text(item, "culprit");
+  issue.permalink = text(item, "permalink");
+  issue.level = text(item, "level");
+  issue.status = text(item, "status");
+  issue.count = whole_number(item, "count");
+  issue.user_count = whole_number(item, "userCount");
+  issue.first_seen = text(item, "firstSeen");
+  issue.last_seen = text(item, "lastSeen");
+  if (auto project = item.find("project");
+      project != item.end() && project->is_object()) {
+    issue.project = text(*project, "slug");
+  }
+  if (auto metadata = item.find("metadata");
+      metadata != item.end() && metadata->is_object()) {
+    issue.metadata_type = text(*metadata, "type");
+    issue.metadata_value = text(*metadata, "value");
+  }
+  return issue;
+}
+
+} // namespace
+
+std::vector<Issue> list_issues(http::Api &api, const std::string &org,
+                               const std::string &project,
+                               const std::string &query, std::size_t limit) {
+  std::string base =
+      "projects/" + http::encode_path_segment(org) + "/" +
+      http::encode_path_segment(project) +
+      "/issues/?query=" + util::encode_query_value(query) +
+      "&limit=" + std::to_string(std::min<std::size_t>(limit, 100));
+  std::string what = "project '" + org + "/" + project + "'";
+  std::vector<Issue> issues;
+  std::string path = base;
+  while (issues.size() < limit) {
+    http::Request request;
+    request.url = api.url(path);
+    http::Response response = api.send(request);
+    if (!response.transport_error.empty() || response.status != 200) {
+      api.fail(request, response, what);
+    }
+    json page = json::parse(response.body, nullptr, false);
+    if (!page.is_array()) {
+      throw Error("Sentry answered GET " + request.url +
+                  " with something that is not a list of issues");
+    }
+    for (const auto &item : page) {
+      if (item.is_object() && issues.size() < limit) {
+        issues.push_back(issue_from_json(item));
+      }
+    }
+    auto cursor = releases::next_cursor(response);
+    if (!cursor || page.empty()) {
+      break;
+    }
+    path = base + "&cursor=" + util::encode_query_value(*cursor);
+  }
+  return issues;
+}
+
+std::string latest_event(http::Api &api, const std::string &issue_id) {
+  json event = api.call("GET",
+                        "issues/" + http::encode_path_segment(issue_id) +
+                            "/events/latest/",
+                        nullptr, "the latest event of issue " + issue_id);
+  return event.dump();
+}
+
+} // namespace uploader::issues

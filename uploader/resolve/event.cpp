@@ -1,0 +1,295 @@
+#include "uploader/resolve/event.hpp"
+
+#include "uploader/util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace uploader::resolve {
+
+namespace {
+
+using nlohmann::json;
+
+json parse_event(std::string_view text, std::string_view what) {
+  json event = json::parse(text, nullptr, false);
+  if (!event.is_object()) {
+    throw Error("event " + std::string(what) +
+                " is not a JSON object; give an event as the SDK sends it or "
+                "as GET /api/0/issues/{id}/events/latest/ returns it");
+  }
+  return event;
+}
+
+// The exception values of either event shape, as pointers into `event`.
+std::vector<json *> exception_values(json &event) {
+  std::vector<json *> values;
+  auto collect = [&](json &exception) {
+    json *list = &exception;
+    if (exception.is_object()) {
+      auto it = exception.find("values");
+      if (it == exception.end()) {
+        return;
+      }
+      list = &*it;
+    }
+    if (list->is_array()) {
+      for (auto &value : *list) {
+        if (value.is_object()) {
+          values.push_back(&value);
+        }
+      }
+    }
+  };
+  if (auto it = event.find("exception"); it != event.end()) {
+    collect(*it);
+  }
+  if (auto it = event.find("entries"); it != event.end() && it->is_array()) {
+    for (auto &entry : *it) {
+      if (entry.is_object() && entry.value("type", "") == "exception" &&
+          entry.contains("data")) {
+        collect(entry["data"]);
+      }
+    }
+  }
+  return values;
+}
+
+std::optional<std::string> text_of(const json &object, const char *key) {
+  auto it = object.find(key);
+  if (it == object.end()) {
+    return std::nullopt;
+  }
+  if (it->is_string()) {
+    return it->get<std::string>();
+  }
+  // The API gives `release` as an object with its version.
+  if (it->is_object() && it->contains("version") &&
+      (*it)["version"].is_string()) {
+    return (*it)["version"].get<std::string>();
+  }
+  return std::nullopt;
+}
+
+// Events come as the SDK sends them (snake_case: abs_path, lineno, colno,
+// in_app) or as the API serializes them (absPath, lineNo, colNo, inApp).
+struct FrameKeys {
+  const char *abs_path;
+  const char *lineno;
+  const char *colno;
+  const char *in_app;
+  bool api;
+};
+
+FrameKeys keys_of(const json &frame) {
+  if (frame.is_object() && frame.contains("absPath")) {
+    return {"absPath", "lineNo", "colNo", "inApp", true};
+  }
+  // The browser SDK sends only `filename` (the script URL); Sentry copies it
+  // into abs_path when it ingests the event.
+  if (frame.is_object() && !frame.contains("abs_path") &&
+      frame.contains("filename")) {
+    return {"filename", "lineno", "colno", "in_app", false};
+  }
+  return {"abs_path", "lineno", "colno", "in_app", false};
+}
+
+std::optional<std::uint32_t> position_of(const json &frame, const char *key) {
+  auto it = frame.find(key);
+  if (it == frame.end() || !it->is_number_integer() || *it < 0) {
+    return std::nullopt;
+  }
+  return it->get<std::uint32_t>();
+}
+
+bool is_js_frame(const json &frame) {
+  FrameKeys keys = keys_of(frame);
+  return frame.is_object() && frame.contains(keys.abs_path) &&
+         frame[keys.abs_path].is_string() && position_of(frame, keys.lineno) &&
+         position_of(frame, keys.colno);
+}
+
+void add_images(const json &meta, std::map<std::string, std::string> &ids) {
+  if (!meta.is_object() || !meta.contains("images") ||
+      !meta["images"].is_array()) {
+    return;
+  }
+  for (const auto &image : meta["images"]) {
+    if (image.is_object() && image.value("type", "") == "sourcemap" &&
+        image.contains("code_file") && image["code_file"].is_string() &&
+        image.contains("debug_id") && image["debug_id"].is_string()) {
+      ids[image["code_file"].get<std::string>()] =
+          image["debug_id"].get<std::string>();
+    }
+  }
+}
+
+// `debug_meta.images` (SDK form) or the `debugmeta` entry (API form).
+std::map<std::string, std::string> debug_images(const json &event) {
+  std::map<std::string, std::string> ids;
+  if (auto meta = event.find("debug_meta"); meta != event.end()) {
+    add_images(*meta, ids);
+  }
+  if (auto it = event.find("entries"); it != event.end() && it->is_array()) {
+    for (const auto &entry : *it) {
+      if (entry.is_object() && entry.value("type", "") == "debugmeta" &&
+          entry.contains("data")) {
+        add_images(entry["data"], ids);
+      }
+    }
+  }
+  return ids;
+}
+
+// The source path as Sentry shows it in `filename`: no scheme such as
+// `webpack://`, no leading `./` or `../` segments.
+std::string clean_filename(std::string source) {
+  if (size_t scheme = source.find("://"); scheme != std::string::npos) {
+    source.erase(0, scheme + 3);
+  }
+  while (source.starts_with("../") || source.starts_with("./")) {
+    source.erase(0, source.find('/') + 1);
+  }
+  return source;
+}
+
+json frames_of(json &value) {
+  auto stacktrace = value.find("stacktrace");
+  if (stacktrace == value.end() || !stacktrace->is_object() ||
+      !stacktrace->contains("frames") || !(*stacktrace)["frames"].is_array()) {
+    return json();
+  }
+  return (*stacktrace)["frames"];
+}
+
+} // namespace
+
+EventNeeds event_needs(std::string_view event_json, std::string_view what) {
+  json event = parse_event(event_json, what);
+  EventNeeds needs;
+  needs.release = text_of(event, "release");
+  needs.dist = text_of(event, "dist");
+  auto images = debug_images(event);
+  for (json *value : exception_values(event)) {
+    json frames = frames_of(*value);
+    if (!frames.is_array()) {
+      continue;
+    }
+    for (const auto &frame : frames) {
+      if (!is_js_frame(frame)) {
+        continue;
+      }
+      EventNeeds::Frame need;
+      need.abs_path = frame[keys_of(frame).abs_path].get<std::string>();
+      if (auto it = images.find(need.abs_path); it != images.end()) {
+        need.debug_id = it->second;
+      }
+      needs.frames.push_back(std::move(need));
+    }
+  }
+  if (needs.frames.empty()) {
+    throw Error("event " + std::string(what) +
+                " has no JavaScript exception frames (frames with abs_path or "
+                "filename, lineno and colno under "
+                "exception.values[].stacktrace)");
+  }
+  return needs;
+}
+
+EventResult symbolicate_event(std::string_view event_json,
+                              std::string_view what, ArtifactSet &artifacts,
+                              std::size_t context_lines) {
+  event_needs(event_json, what); // the same checks, the same message
+  json event = parse_event(event_json, what);
+  std::optional<std::string> release = text_of(event, "release");
+  auto images = debug_images(event);
+  EventResult result;
+  for (json *value : exception_values(event)) {
+    auto stacktrace = value->find("stacktrace");
+    if (stacktrace == value->end() || !stacktrace->is_object() ||
+        !stacktrace->contains("frames") ||
+        !(*stacktrace)["frames"].is_array()) {
+      continue;
+    }
+    json raw = *stacktrace;
+    bool changed = false;
+    for (auto &frame : (*stacktrace)["frames"]) {
+      if (!is_js_frame(frame)) {
+        continue;
+      }
+      FrameKeys keys = keys_of(frame);
+      FrameResult out;
+      out.abs_path = frame[keys.abs_path].get<std::string>();
+      out.line = *position_of(frame, keys.lineno);
+      out.column = *position_of(frame, keys.colno);
+      out.function = frame.value("function", json("")).is_string()
+                         ? frame.value("function", "")
+                         : "";
+      out.in_app = frame.value(keys.in_app, json(false)).is_boolean() &&
+                   frame.value(keys.in_app, false);
+      if (auto it = images.find(out.abs_path); it != images.end()) {
+        out.debug_id = it->second;
+      }
+      auto found =
+          artifacts.map_for_frame(out.debug_id, out.abs_path, release, out.why);
+      if (found) {
+        out.map_url = found->map_url;
+        out.found_by = found->found_by;
+        out.original =
+            found->index->lookup(out.line, out.column, context_lines);
+        if (!out.original) {
+          out.why = "the map " + found->map_url + " has no mapping at line " +
+                    std::to_string(out.line) + ", column " +
+                    std::to_string(out.column);
+        }
+      }
+      if (out.original) {
+        const OriginalPosition &original = *out.original;
+        frame[keys.abs_path] = original.source;
+        if (!keys.api) {
+          frame["abs_path"] = original.source; // also for filename-only frames
+        }
+        frame["filename"] = clean_filename(original.source);
+        frame[keys.lineno] = original.line;
+        frame[keys.colno] = original.column;
+        if (original.context_line && keys.api) {
+          // The API's form: [[line number, text], ...].
+          json context = json::array();
+          std::uint32_t n = original.line - static_cast<std::uint32_t>(
+                                                original.pre_context.size());
+          for (const auto &line : original.pre_context) {
+            context.push_back({n++, line});
+          }
+          context.push_back({n++, *original.context_line});
+          for (const auto &line : original.post_context) {
+            context.push_back({n++, line});
+          }
+          frame["context"] = std::move(context);
+        } else if (original.context_line) {
+          frame["context_line"] = *original.context_line;
+          frame["pre_context"] = original.pre_context;
+          frame["post_context"] = original.post_context;
+        }
+        if (keys.api) {
+          frame["mapUrl"] = out.map_url;
+          frame["map"] = out.map_url.substr(out.map_url.rfind('/') + 1);
+        } else {
+          if (!frame.contains("data") || !frame["data"].is_object()) {
+            frame["data"] = json::object();
+          }
+          frame["data"]["sourcemap"] = out.map_url;
+          frame["data"]["resolved_with"] = std::string(to_string(out.found_by));
+          frame["data"]["symbolicated"] = true;
+        }
+        changed = true;
+      }
+      result.frames.push_back(std::move(out));
+    }
+    if (changed) {
+      (*value)["raw_stacktrace"] = std::move(raw);
+    }
+  }
+  result.symbolicated_json = event.dump(2);
+  return result;
+}
+
+} // namespace uploader::resolve

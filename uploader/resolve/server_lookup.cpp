@@ -1,0 +1,66 @@
+#include "uploader/resolve/server_lookup.hpp"
+
+#include "uploader/bundle/bundle_reader.hpp"
+#include "uploader/util/error.hpp"
+#include "uploader/util/url.hpp"
+
+#include <set>
+
+namespace uploader::resolve {
+
+std::size_t add_server_bundles(http::Api &api, const std::string &org,
+                               const std::string &project,
+                               const EventNeeds &needs,
+                               ArtifactSet &artifacts) {
+  std::string base = "projects/" + http::encode_path_segment(org) + "/" +
+                     http::encode_path_segment(project) + "/artifact-lookup/";
+  std::set<std::string> seen_queries;
+  std::set<std::string> added;
+  for (const auto &frame : needs.frames) {
+    std::string query = "?url=" + util::encode_query_value(
+                                      ArtifactSet::tilde_url(frame.abs_path));
+    if (frame.debug_id) {
+      query += "&debug_id=" + util::encode_query_value(*frame.debug_id);
+    }
+    if (needs.release) {
+      query += "&release=" + util::encode_query_value(*needs.release);
+    }
+    if (needs.dist) {
+      query += "&dist=" + util::encode_query_value(*needs.dist);
+    }
+    if (!seen_queries.insert(query).second) {
+      continue;
+    }
+    nlohmann::json list =
+        api.call("GET", base + query, nullptr, "project '" + project + "'");
+    if (!list.is_array()) {
+      throw Error("Sentry answered GET " + api.url(base + query) +
+                  " with something that is not a list of artifacts");
+    }
+    for (const auto &item : list) {
+      if (!item.is_object() || item.value("type", "") != "bundle" ||
+          !item.contains("url") || !item["url"].is_string()) {
+        continue;
+      }
+      std::string id = item.value("id", "");
+      if (!added.insert(id).second) {
+        continue;
+      }
+      http::Request request;
+      request.url = item["url"].get<std::string>();
+      if (request.url.find("://") == std::string::npos) {
+        request.url = api.url(request.url);
+      }
+      http::Response response = api.send(request);
+      if (!response.transport_error.empty() || response.status != 200) {
+        api.fail(request, response, "artifact bundle " + id);
+      }
+      artifacts.add_bundle(
+          bundle::parse_artifact_bundle(response.body, "artifact bundle " + id),
+          "artifact bundle " + id + " from Sentry");
+    }
+  }
+  return added.size();
+}
+
+} // namespace uploader::resolve
