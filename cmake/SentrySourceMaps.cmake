@@ -85,6 +85,8 @@ Commands
       BUNDLE_TARGET <target> DIRECTORY <dir>
       [ORG <org>] [PROJECT <project>...] [URL <url>]
       [RELEASE <release>] [DIST <dist>] [URL_PREFIX <prefix>]
+      [CREATE_RELEASE] [SET_COMMITS auto|<repo>@<sha>] [FINALIZE]
+      [DEPLOY_ENV <env>]
       [IGNORE <glob>...] [NO_INJECT]
       [DELETE_AFTER_UPLOAD <glob>... | DELETE_AFTER_UPLOAD OFF]
       [KEEP_SOURCE_MAPPING_URL] [ON_FAILURE FAIL|WARN]
@@ -116,7 +118,36 @@ Commands
 
   ``RELEASE <release>``, ``DIST <dist>``
     Associate the upload with a release and distribution.  Optional: debug
-    IDs make source maps resolve without them.
+    IDs make source maps resolve without them.  Self-hosted Sentry older
+    than 23.6 (no artifact bundles) needs a release; the uploader detects
+    such a server, says so in one line, and fails without ``RELEASE``.
+    Without ``RELEASE`` but with one of the four release keywords below, the
+    uploader names the release itself: the CI's commit variable
+    (``GITHUB_SHA`` etc.), else ``git rev-parse HEAD``, else it fails.
+
+  ``CREATE_RELEASE``
+    Create the release before the upload.  Default: off; the release is
+    then created only when ``SET_COMMITS`` or an old server needs it.
+
+  ``SET_COMMITS auto|<repo>@<sha>``
+    Before the upload, record the commit the release was built from:
+    ``auto`` takes ``HEAD`` of the git checkout (or the CI's commit
+    variables) in the Sentry repository its remote points to;
+    ``<repo>@<sha>`` (or ``<repo>@<previous>..<sha>``) names it, e.g.
+    ``acme/web@${GIT_SHA}``.  The repository must be connected to the
+    organisation.  Default: no commits.
+
+  ``FINALIZE``
+    Mark the release as released once Sentry confirmed the upload.
+    Default: off.
+
+  ``DEPLOY_ENV <env>``
+    Record a deploy of the release to ``<env>`` (e.g. ``production``) after
+    the upload and ``FINALIZE``.  Default: no deploy.
+
+  The release steps run in this order in the one uploader run: create, set
+  commits, upload and wait, finalize, deploy, then delete the maps.  A
+  failed step fails the target and deletes nothing.
 
   ``URL_PREFIX <prefix>``
     Prefix of the files' URLs.  Default: ``~/``.
@@ -297,15 +328,16 @@ endfunction()
 
 function(sentry_sourcemaps_add_upload name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "sentry_sourcemaps_add_upload")
-  set(options NO_INJECT KEEP_SOURCE_MAPPING_URL ALL)
+  set(options NO_INJECT KEEP_SOURCE_MAPPING_URL ALL CREATE_RELEASE FINALIZE)
   set(oneValueArgs BUNDLE_TARGET DIRECTORY ORG URL RELEASE DIST URL_PREFIX
-    ON_FAILURE ENV_FILE)
+    ON_FAILURE ENV_FILE SET_COMMITS DEPLOY_ENV)
   set(multiValueArgs PROJECT IGNORE DELETE_AFTER_UPLOAD)
   cmake_parse_arguments(PARSE_ARGV 1 arg
     "${options}" "${oneValueArgs}" "${multiValueArgs}")
   string(CONCAT usage "sentry_sourcemaps_add_upload(<name> BUNDLE_TARGET <target> "
     "DIRECTORY <dir> [ORG <org>] [PROJECT <project>...] [URL <url>] "
-    "[RELEASE <release>] [DIST <dist>] [URL_PREFIX <prefix>] [IGNORE <glob>...] "
+    "[RELEASE <release>] [DIST <dist>] [URL_PREFIX <prefix>] [CREATE_RELEASE] "
+    "[SET_COMMITS auto|<repo>@<sha>] [FINALIZE] [DEPLOY_ENV <env>] [IGNORE <glob>...] "
     "[NO_INJECT] [DELETE_AFTER_UPLOAD <glob>...|OFF] [KEEP_SOURCE_MAPPING_URL] "
     "[ON_FAILURE FAIL|WARN] [ENV_FILE <path>] [ALL])")
   set(me "sentry_sourcemaps_add_upload(${name})")
@@ -350,6 +382,21 @@ function(sentry_sourcemaps_add_upload name)
       "\"${arg_ON_FAILURE}\". Write ON_FAILURE FAIL (stop the build, keep the "
       "maps) or ON_FAILURE WARN (go on, move the maps to a pending folder).")
   endif()
+  if(DEFINED arg_SET_COMMITS AND NOT arg_SET_COMMITS MATCHES
+      "^(auto|[^@ ]+@[0-9A-Za-z_.-]+)$") # <sha> or <previous>..<sha>
+    message(FATAL_ERROR "${me}: SET_COMMITS must be auto or <repo>@<sha>, not "
+      "\"${arg_SET_COMMITS}\". Write SET_COMMITS auto (the checkout's HEAD) or "
+      "SET_COMMITS acme/web@<commit sha>, with the repository's name in Sentry.")
+  endif()
+  if(DEFINED arg_DEPLOY_ENV)
+    string(LENGTH "${arg_DEPLOY_ENV}" env_length)
+    if(env_length GREATER 64 OR arg_DEPLOY_ENV MATCHES "[/\n\r]"
+        OR arg_DEPLOY_ENV STREQUAL "none")
+      message(FATAL_ERROR "${me}: DEPLOY_ENV \"${arg_DEPLOY_ENV}\" is not a "
+        "valid Sentry environment (1 to 64 characters, no '/' or line breaks, "
+        "not 'none'). Write for example DEPLOY_ENV production.")
+    endif()
+  endif()
   if("OFF" IN_LIST arg_DELETE_AFTER_UPLOAD AND NOT arg_DELETE_AFTER_UPLOAD STREQUAL "OFF")
     message(FATAL_ERROR "${me}: DELETE_AFTER_UPLOAD takes either globs or "
       "OFF, not both (got \"${arg_DELETE_AFTER_UPLOAD}\").")
@@ -393,6 +440,18 @@ function(sentry_sourcemaps_add_upload name)
   foreach(glob IN LISTS arg_IGNORE)
     list(APPEND cmd --ignore "${glob}")
   endforeach()
+  if(arg_CREATE_RELEASE)
+    list(APPEND cmd --create-release)
+  endif()
+  if(DEFINED arg_SET_COMMITS)
+    list(APPEND cmd --set-commits "${arg_SET_COMMITS}")
+  endif()
+  if(arg_FINALIZE)
+    list(APPEND cmd --finalize)
+  endif()
+  if(DEFINED arg_DEPLOY_ENV)
+    list(APPEND cmd --deploy "${arg_DEPLOY_ENV}")
+  endif()
   if(NOT arg_NO_INJECT)
     list(APPEND cmd --inject)
   endif()

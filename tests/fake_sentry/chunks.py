@@ -9,6 +9,7 @@ import time
 import zlib
 
 from fake_sentry import bundle
+from fake_sentry.state import ASSEMBLE_FIELDS
 
 SENTRYCLI_SEMVER_RE = re.compile(r"^sentry-cli/(\d+)\.(\d+)\.(\d+)")
 
@@ -34,7 +35,13 @@ def chunk_url(req):
     return mode.rstrip("/") + path  # an explicit prefix, like system.upload-url-prefix
 
 
+# An endpoint the imitated server generation does not have (Django's plain 404).
+ABSENT = (404, {"detail": "Not found"}, {})
+
+
 def get_options(req):
+    if req.store.config.mode()["accept"] is None:
+        return ABSENT
     opts = req.store.config.effective_chunk_options()
     body = {"url": chunk_url(req)}
     body.update(opts)
@@ -77,6 +84,8 @@ def _zstd_decode(data, limit):
 
 def post_chunks(req):
     store = req.store
+    if store.config.mode()["accept"] is None:
+        return ABSENT
     opts = store.config.effective_chunk_options()
     encoding = req.headers.get("content-encoding", "").strip().lower()
     if encoding and encoding not in ("gzip", "zstd"):
@@ -132,9 +141,9 @@ SCHEMA_MESSAGES = {
 SHA1_RE = re.compile(r"^[0-9a-f]{40}$")
 
 
-def validate_assemble_body(data):
-    """The endpoint's JSON schema; returns an error message or None."""
-    props = ["version", "dist", "projects", "checksum", "chunks"]
+def validate_assemble_body(data, props=ASSEMBLE_FIELDS):
+    """The endpoint's JSON schema (`props`: the allowed properties of the server
+    generation); returns an error message or None."""
     if not isinstance(data, dict):
         return "%r is not of type 'object'" % (data,)
     for key in ("checksum", "chunks", "projects"):
@@ -160,13 +169,27 @@ def validate_assemble_body(data):
     return None
 
 
+def validate_release_assemble_body(data):
+    """The release-assemble schema: checksum and chunks only."""
+    if not isinstance(data, dict):
+        return "%r is not of type 'object'" % (data,)
+    for key in ("checksum", "chunks"):
+        if key not in data:
+            return "'%s' is a required property" % key
+    if "projects" in data:  # not a property of this schema
+        return "Additional properties are not allowed ('projects' was unexpected)"
+    return validate_assemble_body(dict(data, projects=[]), ("projects", "checksum", "chunks"))
+
+
 def post_assemble(req):
     store, cfg = req.store, req.store.config
+    if not cfg.mode()["artifact_bundles"]:
+        return ABSENT
     try:
         data = req.json_body()
     except ValueError:
         return error(400, "Invalid json body")
-    message = validate_assemble_body(data)
+    message = validate_assemble_body(data, cfg.mode()["assemble_fields"])
     if message:
         return error(400, message)
     projects = data["projects"]
@@ -194,7 +217,7 @@ def post_assemble(req):
             del store.assemble_jobs[key]  # the Redis entry expired
             job = None
         if job:
-            return 200, _report(job), {}
+            return 200, report(job), {}
         if not chunks:
             return 200, {"state": "not_found", "missingChunks": []}, {}
         job = {"created": time.monotonic(), "state": "created", "detail": None,
@@ -237,7 +260,7 @@ def _store_bundle(store, record):
         store.on_bundle(record)
 
 
-def _report(job):
+def report(job):
     """Advance the fake worker one poll and describe the job like the cached status."""
     if job["state"] in ("created", "assembling") and job["final"] is not None:
         if job["polls_left"] > 0:

@@ -50,7 +50,7 @@ def _link(req, path, offset, limit, more):
                                item("next", offset + limit, more)])}
 
 
-def _page(req, items, path, default_limit=100):
+def paginate(req, items, path, default_limit=100):
     q = _query(req)
     try:
         limit = max(1, min(int(q.get("limit", default_limit)), 100))
@@ -73,7 +73,7 @@ def list_organizations(req):
 def list_org_projects(req):
     """GET /api/0/organizations/{org}/projects/."""
     items = [_project_json(p) for p in req.org["projects"].values()]
-    error, result = _page(req, items, req.path)
+    error, result = paginate(req, items, req.path)
     if error:
         return error
     page, headers = result
@@ -130,7 +130,7 @@ def list_project_issues(req):
                   if i["org"] == req.org["slug"] and i["project"] == p["slug"]
                   and _matches(i, query)]
     issues.sort(key=lambda i: i["lastSeen"], reverse=True)
-    error, result = _page(req, [_issue_json(req.base_url, req.org, i) for i in issues], req.path,
+    error, result = paginate(req, [_issue_json(req.base_url, req.org, i) for i in issues], req.path,
                           default_limit=25)
     if error:
         return error

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 if __package__ in (None, ""):  # run as a script: make `fake_sentry` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from fake_sentry import auth, chunks, envelopes, multipart, projects, releases  # noqa: E402
+from fake_sentry import auth, chunks, envelopes, legacy, multipart, projects, releases  # noqa: E402
 from fake_sentry.faults import FaultScript  # noqa: E402
 from fake_sentry.state import Config, Store  # noqa: E402
 
@@ -56,6 +56,7 @@ ROUTES = [
     (r"/api/0/organizations/%s/repos/" % ORG,
      {"GET": ("repos", releases.list_repos)}, auth.REPO_SCOPES, True),
 ]
+ROUTES += legacy.routes(auth.RELEASE_SCOPES)  # servers before artifact bundles
 ROUTES += envelopes.ROUTES  # SDK events (DSN auth, CORS): see envelopes.py
 ROUTES += projects.ROUTES  # doctor, issues, resolve --from-server: see projects.py
 ROUTES = [(re.compile(p + r"\Z"), m, s, o) for p, m, s, o in ROUTES]
@@ -341,6 +342,11 @@ class FakeSentry:
     @property
     def releases(self):
         return self.store.releases
+
+    @property
+    def release_files(self):
+        """Legacy release artifacts: {(org, version): [artifact dict with data]}."""
+        return self.store.release_files
 
     @property
     def deploys(self):

@@ -20,13 +20,40 @@ DEFAULT_CHUNK_OPTIONS = {
     "accept": CHUNK_UPLOAD_ACCEPT,
 }
 
-# Server generations the stand-in can imitate. Each names what differs; add a new
-# mode here and branch on its flags, not on the name.
+# What sentry/api/endpoints/chunk.py announced before artifact bundles (2022, §4.2).
+ACCEPT_2022 = ["debug_files", "release_files", "pdbs", "sources", "bcsymbolmaps"]
+ASSEMBLE_FIELDS = ("version", "dist", "projects", "checksum", "chunks")
+
+# Server generations the stand-in can imitate (protocol doc §4.4, §4.8, §12). Each
+# names what differs; add a new mode here and branch on its flags, not on the name.
+#   accept: the chunk-upload options' list; None = no chunk-upload endpoint (404)
+#   artifact_bundles: POST .../artifactbundle/assemble/ exists
+#   missing_chunk_check: that endpoint answers not_found + missingChunks (_v2)
+#   assemble_fields: the properties its schema allows (additionalProperties: false)
+#   release_assemble: POST .../releases/{version}/assemble/ exists
 SERVER_MODES = {
     # Newest server: assemble checks for missing chunks (artifact_bundles_v2).
-    "current": {"missing_chunk_check": True, "accept_drop": []},
+    "current": {"accept": CHUNK_UPLOAD_ACCEPT, "artifact_bundles": True,
+                "missing_chunk_check": True, "assemble_fields": ASSEMBLE_FIELDS,
+                "release_assemble": True},
     # 23.7-ish: artifact bundles without _v2; assemble starts at once, no missing check.
-    "no_v2": {"missing_chunk_check": False, "accept_drop": ["artifact_bundles_v2"]},
+    "no_v2": {"accept": [a for a in CHUNK_UPLOAD_ACCEPT if a != "artifact_bundles_v2"],
+              "artifact_bundles": True, "missing_chunk_check": False,
+              "assemble_fields": ASSEMBLE_FIELDS, "release_assemble": True},
+    # 23.4-23.6: the first artifact bundles; the schema has only projects (slugs),
+    # checksum and chunks, so version/dist get a 400.
+    "bundles_v1_oldest": {"accept": ACCEPT_2022 + ["il2cpp", "portablepdbs", "artifact_bundles"],
+                          "artifact_bundles": True, "missing_chunk_check": False,
+                          "assemble_fields": ("projects", "checksum", "chunks"),
+                          "release_assemble": True},
+    # Before 23.6 (2022): release bundles only, assembled into an existing release.
+    "release_bundles": {"accept": ACCEPT_2022, "artifact_bundles": False,
+                        "missing_chunk_check": False, "assemble_fields": (),
+                        "release_assemble": True},
+    # Very old: no chunk upload at all; files go one by one to the release.
+    "no_chunk_upload": {"accept": None, "artifact_bundles": False,
+                        "missing_chunk_check": False, "assemble_fields": (),
+                        "release_assemble": False},
 }
 
 
@@ -54,7 +81,7 @@ class Config:
 
     def effective_chunk_options(self):
         opts = dict(DEFAULT_CHUNK_OPTIONS)
-        opts["accept"] = [a for a in CHUNK_UPLOAD_ACCEPT if a not in self.mode()["accept_drop"]]
+        opts["accept"] = list(self.mode()["accept"] or [])
         opts.update(self.chunk_options)
         return opts
 
@@ -98,6 +125,8 @@ class Store:
         self.chunk_owners = {}    # org slug -> set of sha1
         self.chunk_checksum_ok = {}  # sha1 -> whether sha1(bytes) matched the claim
         self.assemble_jobs = {}   # (org slug, checksum) -> job dict
+        self.release_assemble_jobs = {}  # (org slug, version, checksum) -> job dict
+        self.release_files = {}   # (org slug, version) -> [artifact dict] (legacy flows)
         self.bundles = []
         self.discarded_bundles = []
         self.releases = {}        # (org slug, version) -> release dict

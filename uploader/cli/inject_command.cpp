@@ -124,6 +124,11 @@ int run_inject(const ParsedArgs &args) {
     }
   }
   inject::InjectResult result = inject::inject_debug_ids(options);
+  if (result.recovered > 0) {
+    std::cerr << "> finished " << result.recovered
+              << " file replacement(s) of an earlier inject that was "
+                 "interrupted\n";
+  }
   if (show) {
     human << "> Found " << result.files_found
           << (result.files_found == 1 ? " file\n" : " files\n");

@@ -2,6 +2,7 @@
 
 #include "uploader/util/error.hpp"
 #include "uploader/util/log.hpp"
+#include "uploader/util/process.hpp"
 #include "uploader/version.hpp"
 
 #include <array>
@@ -20,6 +21,12 @@ void apply_log_options(const ParsedArgs &args) {
   if (args.has("quiet")) {
     util::set_log_level(util::LogLevel::error);
   }
+}
+
+std::optional<std::string> run_git(const std::vector<std::string> &args) {
+  std::vector<std::string> argv{"git"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return util::capture_output(argv);
 }
 
 namespace {

@@ -33,6 +33,10 @@ std::span<const OptionSpec> network_options();
 std::vector<OptionSpec>
 with_network_options(std::span<const OptionSpec> options);
 
+// Runs `git` with these arguments (config::GitRunner): its standard output
+// when it exits 0, nullopt otherwise.
+std::optional<std::string> run_git(const std::vector<std::string> &args);
+
 struct NetworkSettings {
   http::ClientOptions client;
   http::RetryPolicy retry;

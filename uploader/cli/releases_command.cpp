@@ -6,12 +6,12 @@
 #include "uploader/config/release_detect.hpp"
 #include "uploader/http/api.hpp"
 #include "uploader/http/client.hpp"
+#include "uploader/releases/commit_refs.hpp"
 #include "uploader/releases/commits.hpp"
 #include "uploader/releases/dates.hpp"
 #include "uploader/releases/release_api.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/log.hpp"
-#include "uploader/util/process.hpp"
 #include "uploader/util/redact.hpp"
 
 #include <nlohmann/json.hpp>
@@ -158,12 +158,6 @@ std::optional<TimePoint> time_option(const ParsedArgs &args,
   return parsed;
 }
 
-std::optional<std::string> git(const std::vector<std::string> &args) {
-  std::vector<std::string> argv{"git"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return util::capture_output(argv);
-}
-
 std::vector<std::string> values_of(const std::vector<config::Setting> &list) {
   std::vector<std::string> out;
   for (const auto &setting : list) {
@@ -268,7 +262,7 @@ private:
       config::validate_release(given);
       return given;
     }
-    return config::resolve_release(m_config.release, m_getenv, git);
+    return config::resolve_release(m_config.release, m_getenv, run_git);
   }
 
   bool m_json;
@@ -332,36 +326,12 @@ int run_finalize(const ParsedArgs &args, Session &session) {
   return static_cast<int>(ExitCode::ok);
 }
 
-// The refs to set, with every repository checked against the organization's
-// so that a typo fails here and not as a 400 from the server.
+// The refs to set (see releases::resolve_commit_refs).
 std::vector<releases::CommitRef> commit_refs(const ParsedArgs &args,
                                              Session &session) {
-  std::vector<releases::CommitRef> refs;
-  for (const auto &spec : args.values("commit")) {
-    refs.push_back(releases::parse_commit_spec(spec));
-  }
-  auto repositories = session.api().repositories();
-  if (args.has("auto")) {
-    refs.push_back(
-        releases::auto_commit_ref(session.getenv(), git, repositories));
-    return refs;
-  }
-  std::vector<std::string> names;
-  for (const auto &repository : repositories) {
-    names.push_back(repository.name);
-  }
-  for (const auto &ref : refs) {
-    if (std::ranges::find(names, ref.repository) == names.end()) {
-      throw ConfigError(
-          "repository '" + ref.repository + "' is not connected to " +
-          "organization '" + session.org() + "' (" +
-          (names.empty() ? std::string("it has no repositories")
-                         : "known: " + join(names)) +
-          "); add it in Sentry under Settings > Integrations, or fix "
-          "--commit");
-    }
-  }
-  return refs;
+  return releases::resolve_commit_refs(session.api(), session.org(),
+                                       args.values("commit"), args.has("auto"),
+                                       session.getenv(), run_git);
 }
 
 int run_set_commits(const ParsedArgs &args, Session &session) {
@@ -393,22 +363,6 @@ int run_set_commits(const ParsedArgs &args, Session &session) {
                           join(shown));
   session.result("set-commits", {{"cleared", clear}, {"refs", listed}});
   return static_cast<int>(ExitCode::ok);
-}
-
-// What the server's DeploySerializer would reject, caught before sending.
-void check_deploy_names(const std::string &environment,
-                        const std::optional<std::string> &name) {
-  if (environment.empty() || environment.size() > 64 ||
-      environment.find_first_of("/\n\r\f") != std::string::npos ||
-      environment == "none") {
-    throw UsageError("--env '" + environment +
-                     "' is not a valid Sentry environment: 1 to 64 "
-                     "characters, no '/' or line breaks, not 'none'");
-  }
-  if (name && name->size() > 64) {
-    throw UsageError("--name is longer than 64 characters; Sentry stores at "
-                     "most 64");
-  }
 }
 
 int run_deploy(const ParsedArgs &args, Session &session) {
@@ -467,7 +421,7 @@ void check_action_usage(const ParsedArgs &args, Action action) {
       throw UsageError("releases deploy needs --env ENV (the environment "
                        "deployed to, e.g. production)");
     }
-    check_deploy_names(*args.value("env"), args.value("name"));
+    releases::check_deploy_names(*args.value("env"), args.value("name"));
     if (args.has("time") && (args.has("started") || args.has("finished"))) {
       throw UsageError("--time sets both ends of the deploy; drop --started "
                        "and --finished, or --time");

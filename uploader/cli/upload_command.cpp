@@ -2,13 +2,18 @@
 
 #include "uploader/cli/options_common.hpp"
 #include "uploader/config/config.hpp"
+#include "uploader/config/release_detect.hpp"
 #include "uploader/http/api.hpp"
 #include "uploader/inject/inject.hpp"
+#include "uploader/releases/commits.hpp"
+#include "uploader/releases/release_api.hpp"
 #include "uploader/upload/bundle_upload.hpp"
 #include "uploader/upload/cleanup.hpp"
+#include "uploader/upload/flow.hpp"
 #include "uploader/upload/pending.hpp"
 #include "uploader/upload/plan.hpp"
 #include "uploader/upload/progress.hpp"
+#include "uploader/upload/release_steps.hpp"
 #include "uploader/upload/stamp.hpp"
 #include "uploader/upload/upload_cache.hpp"
 #include "uploader/util/error.hpp"
@@ -92,6 +97,18 @@ constexpr std::array k_upload_options{
                "Requests in flight (default: what the server allows)"},
     OptionSpec{"no-cache", 0, Arity::flag, "",
                "Rebuild the bundle even if the files have not changed"},
+    OptionSpec{"create-release", 0, Arity::flag, "",
+               "Create the release before the upload (default: only when "
+               "the server or --set-commits needs it)"},
+    OptionSpec{"set-commits", 0, Arity::value, "auto|REPO@SHA",
+               "Before the upload, set the release's commit: HEAD of the "
+               "checkout (or the CI's commit) with 'auto', else this one"},
+    OptionSpec{"finalize", 0, Arity::flag, "",
+               "After Sentry confirmed the upload, mark the release as "
+               "released"},
+    OptionSpec{"deploy", 0, Arity::value, "ENV",
+               "After the upload (and --finalize), record a deploy of the "
+               "release to this environment"},
 };
 
 enum class OnFailure { fail, warn };
@@ -110,8 +127,31 @@ struct UploadSettings {
   bool skip_without_token = false;
   bool use_cache = true;
   upload::BundleUploadSettings bundles;
+  upload::ReleaseSteps release_steps;
   NetworkSettings network;
 };
+
+// --create-release, --set-commits, --finalize, --deploy, checked before
+// anything is read or sent.
+upload::ReleaseSteps read_release_steps(const ParsedArgs &args) {
+  upload::ReleaseSteps steps;
+  steps.create = args.has("create-release");
+  steps.finalize = args.has("finalize");
+  steps.set_commits = args.value("set-commits");
+  if (steps.set_commits && *steps.set_commits != "auto") {
+    releases::parse_commit_spec(*steps.set_commits);
+  }
+  steps.deploy_environment = args.value("deploy");
+  if (steps.deploy_environment) {
+    releases::check_deploy_names(*steps.deploy_environment, std::nullopt,
+                                 "--deploy");
+  }
+  if ((steps.finalize || steps.deploy_environment) && args.has("no-wait")) {
+    throw UsageError("--finalize and --deploy run only after Sentry "
+                     "confirmed the upload; drop --no-wait");
+  }
+  return steps;
+}
 
 UploadSettings read_settings(const ParsedArgs &args) {
   UploadSettings s;
@@ -170,6 +210,7 @@ UploadSettings read_settings(const ParsedArgs &args) {
     s.bundles.bundle_out = *out;
   }
   s.bundles.threads = std::max(1u, std::thread::hardware_concurrency());
+  s.release_steps = read_release_steps(args);
   s.network = network_settings(args);
   return s;
 }
@@ -268,7 +309,9 @@ public:
       throw UsageError("upload needs the folder or files to upload, e.g. "
                        "'sentry-sourcemaps upload dist/'");
     }
-    m_config = config::load_config(config_inputs(args));
+    config::ConfigInputs inputs = config_inputs(args);
+    m_getenv = inputs.getenv;
+    m_config = config::load_config(inputs);
     if (m_config.auth_token) {
       util::register_secret(m_config.auth_token->value);
     }
@@ -283,6 +326,14 @@ public:
     m_target.org = value_of(m_config.org).value_or("");
     m_target.projects = values_of(m_config.projects);
     m_target.release = value_of(m_config.release);
+    if (m_settings.release_steps.any() && !m_target.release) {
+      // Release steps need a name: detect it as the Vite plugin does.
+      config::Setting detected =
+          config::resolve_release(m_config.release, m_getenv, run_git);
+      m_progress.phase("release " + detected.value + " (from " +
+                       detected.source + ")");
+      m_target.release = detected.value;
+    }
     m_target.dist = value_of(m_config.dist);
     m_target.note = args.value("note");
     m_summary = {{"org", m_target.org},
@@ -367,14 +418,36 @@ public:
     http::Api api(client, m_config.url.value, m_settings.network.retry,
                   [](std::string_view line) { util::log_warn(line); });
 
-    upload_parked(api);
+    releases::ReleaseApi release_api(api, m_target.org);
+    upload::ServerFlow server;
     try {
-      auto summaries =
-          upload::upload_bundles(api, plan.files, m_target, m_settings.bundles,
-                                 cache, files_key, m_progress);
-      for (const auto &summary : summaries) {
-        m_summary["bundles"].push_back(bundle_json(summary));
+      server = upload::detect_flow(api, m_target.org, m_settings.bundles);
+      m_summary["flow"] = upload::flow_name(server.flow);
+      if (auto line = upload::announcement(server.flow); !line.empty()) {
+        m_progress.phase(line);
       }
+      upload::require_release(server.flow, m_target.release);
+      if (m_target.release) {
+        upload::prepare_release(
+            release_api, release_context(), m_settings.release_steps,
+            upload::needs_release(server.flow), m_getenv, run_git, reporter());
+      }
+    } catch (const AuthError &) {
+      throw;
+    } catch (const ConfigError &) {
+      throw;
+    } catch (const Error &error) {
+      if (m_settings.on_failure != OnFailure::warn) {
+        throw;
+      }
+      return park(plan, error.what());
+    }
+    upload_parked(api, release_api, server);
+    try {
+      auto result = upload::upload_with_flow(api, server, plan.files, m_target,
+                                             m_settings.bundles, cache,
+                                             files_key, m_progress);
+      record(result);
     } catch (const AuthError &) {
       throw;
     } catch (const ConfigError &) {
@@ -388,6 +461,11 @@ public:
     m_progress.phase("Sentry confirmed the upload (organization " +
                      m_target.org + ", projects " + join(m_target.projects) +
                      ", release " + m_target.release.value_or("none") + ")");
+    if (m_target.release) {
+      // Before any deletion: a failure here leaves every map in place.
+      upload::complete_release(release_api, release_context(),
+                               m_settings.release_steps, reporter());
+    }
     if (m_settings.delete_after) {
       delete_maps(plan);
     }
@@ -400,6 +478,26 @@ public:
   }
 
 private:
+  upload::PhaseReporter reporter() {
+    return [this](std::string_view line) { m_progress.phase(line); };
+  }
+
+  upload::ReleaseContext release_context() const {
+    return {m_target.org, m_target.projects, m_target.release.value_or("")};
+  }
+
+  void record(const upload::FlowResult &result) {
+    for (const auto &summary : result.bundles) {
+      m_summary["bundles"].push_back(bundle_json(summary));
+    }
+    if (const auto &files = result.release_files) {
+      m_summary["release_files"] = {{"created", files->created},
+                                    {"existed", files->existed},
+                                    {"replaced", files->replaced},
+                                    {"bytes_sent", files->bytes_sent}};
+    }
+  }
+
   void require_org_and_project() {
     if (m_target.org.empty()) {
       throw ConfigError("no organization: set --org, SENTRY_ORG (environment "
@@ -431,6 +529,10 @@ private:
       }
     }
     inject::InjectResult result = inject::inject_debug_ids(options);
+    if (result.recovered > 0) {
+      m_progress.phase("finished " + std::to_string(result.recovered) +
+                       " file replacement(s) of an interrupted earlier inject");
+    }
     if (!result.errors.empty()) {
       std::string message = "cannot inject debug IDs, no file was changed:";
       for (const auto &error : result.errors) {
@@ -457,7 +559,20 @@ private:
            m_target.org + "\n" + join(m_target.projects) + "\n" +
            m_target.release.value_or("") + "\n" + m_target.dist.value_or("") +
            "\n" + m_settings.plan.url_prefix + "\n" +
-           (m_settings.delete_after ? "delete" : "keep");
+           (m_settings.delete_after ? "delete" : "keep") + release_steps_key();
+  }
+
+  // Changing what is done to the release makes an unchanged folder upload
+  // (and do it) again.
+  std::string release_steps_key() const {
+    const auto &steps = m_settings.release_steps;
+    if (!steps.any()) {
+      return "";
+    }
+    return std::string("\nrelease-steps ") + (steps.create ? "create " : "") +
+           steps.set_commits.value_or("") + " " +
+           (steps.finalize ? "finalize " : "") +
+           steps.deploy_environment.value_or("");
   }
 
   std::vector<upload::ParkedUpload> parked() const {
@@ -468,7 +583,8 @@ private:
 
   // Maps parked by an earlier failed run go first, with the release and
   // URL prefix they were built for.
-  void upload_parked(http::Api &api) {
+  void upload_parked(http::Api &api, releases::ReleaseApi &release_api,
+                     const upload::ServerFlow &server) {
     for (const auto &parked_upload : parked()) {
       upload::PlanOptions options;
       options.roots = {(parked_upload.folder / "files").string()};
@@ -479,10 +595,15 @@ private:
       target.dist = parked_upload.dist;
       m_progress.phase("uploading " + std::to_string(plan.maps.size()) +
                        " maps parked by an earlier failed upload");
-      std::vector<upload::BundleSummary> summaries;
+      upload::FlowResult result;
       try {
-        summaries = upload::upload_bundles(
-            api, plan.files, target, m_settings.bundles,
+        if (upload::needs_release(server.flow) && target.release) {
+          upload::prepare_release(
+              release_api, {target.org, target.projects, *target.release}, {},
+              true, m_getenv, run_git, reporter());
+        }
+        result = upload::upload_with_flow(
+            api, server, plan.files, target, m_settings.bundles,
             upload::UploadCache(fs::path()), "", m_progress);
       } catch (const Error &error) {
         if (m_settings.on_failure != OnFailure::warn) {
@@ -493,9 +614,7 @@ private:
                        "); they stay there for the next run");
         continue;
       }
-      for (const auto &summary : summaries) {
-        m_summary["bundles"].push_back(bundle_json(summary));
-      }
+      record(result);
       upload::discard_parked(parked_upload);
       m_progress.phase("parked maps confirmed and removed from " +
                        parked_upload.folder.string());
@@ -574,6 +693,7 @@ private:
 
   std::chrono::steady_clock::time_point m_started;
   UploadSettings m_settings;
+  config::EnvGetter m_getenv;
   config::Config m_config;
   upload::BundleTarget m_target;
   upload::Progress m_progress;

@@ -34,35 +34,10 @@ std::string_view to_string(AssembleState state) {
   return "unknown";
 }
 
-AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
-                                          const AssembleRequest &request) {
-  Request http_request;
-  http_request.method = "POST";
-  http_request.url = api.url("organizations/" + encode_path_segment(org) +
-                             "/artifactbundle/assemble/");
-  http_request.headers.emplace_back("Content-Type: application/json");
-  http_request.body = to_json_body(request);
-  Response response = api.send(http_request);
-  std::string what = "organization '" + std::string(org) + "'";
-  if (!response.transport_error.empty() || response.status != 200) {
-    if (response.status == 400) {
-      std::string detail = error_detail(response);
-      if (detail == "One or more projects are invalid") {
-        std::string names;
-        for (const auto &project : request.projects) {
-          names += (names.empty() ? "'" : ", '") + project + "'";
-        }
-        throw ConfigError("project " + names + " not found in organization '" +
-                          std::string(org) + "' at " + api.base_url() +
-                          " (Sentry: " + detail +
-                          "); check the slug and that the token can see it");
-      }
-      throw Error("Sentry refused the bundle (400 on " + http_request.url +
-                  ": " + detail + ")");
-    }
-    api.fail(http_request, response, what);
-  }
-  auto json = nlohmann::json::parse(response.body, nullptr, false);
+namespace {
+
+AssembleResponse parse_assemble_response(const std::string &body) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
   std::string state = json.is_object() ? json.value("state", "") : "";
   AssembleResponse result;
   if (state == "ok") {
@@ -91,6 +66,62 @@ AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
     result.detail = it->get<std::string>();
   }
   return result;
+}
+
+} // namespace
+
+AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
+                                          const AssembleRequest &request) {
+  Request http_request;
+  http_request.method = "POST";
+  http_request.url = api.url("organizations/" + encode_path_segment(org) +
+                             "/artifactbundle/assemble/");
+  http_request.headers.emplace_back("Content-Type: application/json");
+  http_request.body = to_json_body(request);
+  Response response = api.send(http_request);
+  std::string what = "organization '" + std::string(org) + "'";
+  if (!response.transport_error.empty() || response.status != 200) {
+    if (response.status == 400) {
+      std::string detail = error_detail(response);
+      if (detail == "One or more projects are invalid") {
+        std::string names;
+        for (const auto &project : request.projects) {
+          names += (names.empty() ? "'" : ", '") + project + "'";
+        }
+        throw ConfigError("project " + names + " not found in organization '" +
+                          std::string(org) + "' at " + api.base_url() +
+                          " (Sentry: " + detail +
+                          "); check the slug and that the token can see it");
+      }
+      throw Error("Sentry refused the bundle (400 on " + http_request.url +
+                  ": " + detail + ")");
+    }
+    api.fail(http_request, response, what);
+  }
+  return parse_assemble_response(response.body);
+}
+
+AssembleResponse
+assemble_release_bundle(Api &api, std::string_view org,
+                        std::string_view version, const std::string &checksum,
+                        const std::vector<std::string> &chunks) {
+  Request http_request;
+  http_request.method = "POST";
+  http_request.url =
+      api.url("organizations/" + encode_path_segment(org) + "/releases/" +
+              encode_path_segment(version) + "/assemble/");
+  http_request.headers.emplace_back("Content-Type: application/json");
+  nlohmann::ordered_json body;
+  body["checksum"] = checksum;
+  body["chunks"] = chunks;
+  http_request.body = body.dump();
+  Response response = api.send(http_request);
+  if (!response.transport_error.empty() || response.status != 200) {
+    api.fail(http_request, response,
+             "release '" + std::string(version) + "' of organization '" +
+                 std::string(org) + "'");
+  }
+  return parse_assemble_response(response.body);
 }
 
 } // namespace uploader::http

@@ -35,4 +35,12 @@ std::string_view to_string(AssembleState state);
 AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
                                           const AssembleRequest &request);
 
+// Sends one legacy release-bundle assemble request (Sentry before 23.6):
+// POST /organizations/{org}/releases/{version}/assemble/ with only the
+// checksum and chunks. A 404 means the release does not exist.
+AssembleResponse
+assemble_release_bundle(Api &api, std::string_view org,
+                        std::string_view version, const std::string &checksum,
+                        const std::vector<std::string> &chunks);
+
 } // namespace uploader::http

@@ -286,8 +286,13 @@ struct Client::Impl {
       for (const auto &part : request.parts) {
         curl_mimepart *mime_part = curl_mime_addpart(transfer->mime.get());
         curl_mime_name(mime_part, part.name.c_str());
-        curl_mime_filename(mime_part, part.filename.c_str());
-        curl_mime_type(mime_part, part.content_type.c_str());
+        // A plain form field (no filename, no type) is a value, not a file.
+        if (!part.filename.empty()) {
+          curl_mime_filename(mime_part, part.filename.c_str());
+        }
+        if (!part.content_type.empty()) {
+          curl_mime_type(mime_part, part.content_type.c_str());
+        }
         if (part.file) {
           auto source = std::make_unique<FilePartSource>(
               FilePartSource{file_descriptor(part.file->path),

@@ -20,6 +20,7 @@ struct FileRange {
   std::uint64_t length = 0;
 };
 
+// A form part; with an empty filename and content_type, a plain field.
 struct MultipartPart {
   std::string name;
   std::string filename;

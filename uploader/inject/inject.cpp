@@ -130,7 +130,7 @@ public:
         staged.push_back(write.staged.get());
       }
     }
-    util::commit_all(staged);
+    util::commit_all(staged, m_journal_folder);
     m_pending.clear();
   }
 
@@ -309,12 +309,23 @@ private:
   std::vector<std::string> m_sourcemap_urls;
   std::map<std::string, PendingWrite> m_pending;
   util::WriteResolver m_resolver;
+
+public:
+  // Where commit() keeps its journal of renames (see util::commit_all).
+  std::filesystem::path m_journal_folder;
 };
 
 } // namespace
 
 InjectResult inject_debug_ids(const InjectOptions &options) {
   InjectResult result;
+  if (!options.dry_run) {
+    // A run killed half-way through its renames left a journal: finish it
+    // first, so that no JS file stays injected with its map untouched.
+    for (const auto &root : options.roots) {
+      result.recovered += util::recover_interrupted_commit(root);
+    }
+  }
   discovery::WalkOptions walk_options;
   walk_options.roots = options.roots;
   walk_options.extensions = options.extensions;
@@ -354,6 +365,9 @@ InjectResult inject_debug_ids(const InjectOptions &options) {
   auto references = discovery::collect_sourcemap_references(facts);
   Injector injector(std::move(files), options.dry_run, options.skip_invalid,
                     options.extensions, result.report);
+  if (!options.roots.empty()) {
+    injector.m_journal_folder = options.roots.front();
+  }
   result.errors = injector.prepare(references);
   if (!result.errors.empty()) {
     injector.discard();

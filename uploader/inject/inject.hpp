@@ -35,6 +35,8 @@ struct Report {
 struct InjectResult {
   Report report;
   size_t files_found = 0;
+  // Files replaced to finish an earlier run that was killed mid-commit.
+  size_t recovered = 0;
   // When not empty, nothing was changed: one message per bad file.
   std::vector<std::string> errors;
 };

@@ -123,6 +123,22 @@ json deploy_json(const NewDeploy &deploy) {
   return body;
 }
 
+void check_deploy_names(const std::string &environment,
+                        const std::optional<std::string> &name,
+                        std::string_view flag) {
+  if (environment.empty() || environment.size() > 64 ||
+      environment.find_first_of("/\n\r\f") != std::string::npos ||
+      environment == "none") {
+    throw UsageError(std::string(flag) + " '" + environment +
+                     "' is not a valid Sentry environment: 1 to 64 "
+                     "characters, no '/' or line breaks, not 'none'");
+  }
+  if (name && name->size() > 64) {
+    throw UsageError("--name is longer than 64 characters; Sentry stores at "
+                     "most 64");
+  }
+}
+
 ReleaseApi::ReleaseApi(http::Api &api, std::string org)
     : m_api(api), m_org(std::move(org)) {}
 
@@ -250,6 +266,68 @@ json ReleaseApi::create_deploy(const std::string &version,
     fail_release(exchange, version);
   }
   return parse_body(exchange.response);
+}
+
+std::string ReleaseApi::files_path(const std::vector<std::string> &projects,
+                                   const std::string &version) const {
+  std::string release =
+      "releases/" + http::encode_path_segment(version) + "/files/";
+  if (projects.size() == 1) {
+    return "projects/" + http::encode_path_segment(m_org) + "/" +
+           http::encode_path_segment(projects.front()) + "/" + release;
+  }
+  return "organizations/" + http::encode_path_segment(m_org) + "/" + release;
+}
+
+std::vector<ReleaseFile>
+ReleaseApi::files(const std::vector<std::string> &projects,
+                  const std::string &version) {
+  std::string base = files_path(projects, version);
+  std::vector<ReleaseFile> out;
+  std::string path = base;
+  // A bound against a server that never stops paginating.
+  for (int page = 0; page < 1000; ++page) {
+    Exchange exchange = send("GET", path, nullptr);
+    if (!exchange.ok()) {
+      fail_release(exchange, version);
+    }
+    json list = parse_body(exchange.response);
+    if (!list.is_array()) {
+      throw Error("Sentry answered GET " + exchange.request.url +
+                  " with something that is not a list of release files");
+    }
+    for (const auto &item : list) {
+      if (!item.is_object() || !item.contains("name")) {
+        continue;
+      }
+      ReleaseFile file;
+      const json &id = item["id"];
+      file.id = id.is_string() ? id.get<std::string>() : id.dump();
+      file.name = item.value("name", "");
+      if (auto it = item.find("dist"); it != item.end() && it->is_string()) {
+        file.dist = it->get<std::string>();
+      }
+      out.push_back(std::move(file));
+    }
+    auto cursor = next_cursor(exchange.response);
+    if (!cursor) {
+      break;
+    }
+    path = base + "?cursor=" + *cursor;
+  }
+  return out;
+}
+
+void ReleaseApi::delete_file(const std::vector<std::string> &projects,
+                             const std::string &version,
+                             const std::string &id) {
+  Exchange exchange =
+      send("DELETE",
+           files_path(projects, version) + http::encode_path_segment(id) + "/",
+           nullptr);
+  if (!exchange.ok() && exchange.response.status != 404) {
+    fail_release(exchange, version);
+  }
 }
 
 } // namespace uploader::releases

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace uploader::releases {
@@ -51,9 +52,24 @@ struct NewDeploy {
   std::vector<std::string> projects; // left out when empty
 };
 
+// Throws UsageError for what the server's DeploySerializer would reject:
+// an environment that is empty, longer than 64 characters, has '/' or a
+// line break, or is "none"; a name longer than 64 characters. `flag`
+// names the option the environment came from.
+void check_deploy_names(const std::string &environment,
+                        const std::optional<std::string> &name,
+                        std::string_view flag = "--env");
+
 // The body of POST .../releases/{version}/deploys/; unset values are sent
 // as null, as sentry-cli does.
 nlohmann::json deploy_json(const NewDeploy &deploy);
+
+// A file stored with a release (legacy per-file artifacts).
+struct ReleaseFile {
+  std::string id;
+  std::string name; // the artifact URL, "~/assets/app.js"
+  std::optional<std::string> dist;
+};
 
 // Sentry's release endpoints for one organization, with errors that say
 // which release, project or repository is wrong.
@@ -77,6 +93,19 @@ public:
   // POST .../releases/{version}/deploys/; returns the deploy.
   nlohmann::json create_deploy(const std::string &version,
                                const NewDeploy &deploy);
+
+  // The path of a release's files: project-scoped with one project,
+  // organization-scoped otherwise; relative to /api/0/, ending in '/'.
+  std::string files_path(const std::vector<std::string> &projects,
+                         const std::string &version) const;
+
+  // GET {files_path}, every page.
+  std::vector<ReleaseFile> files(const std::vector<std::string> &projects,
+                                 const std::string &version);
+
+  // DELETE {files_path}{id}/; a file already gone is fine.
+  void delete_file(const std::vector<std::string> &projects,
+                   const std::string &version, const std::string &id);
 
 private:
   struct Exchange {

@@ -88,19 +88,11 @@ std::string bundle_key(const std::string &files_key, size_t index,
 
 } // namespace
 
-std::vector<BundleSummary>
-upload_bundles(http::Api &api, std::vector<bundle::BundleInput> files,
-               const BundleTarget &target, const BundleUploadSettings &settings,
-               const UploadCache &cache, const std::string &files_key,
-               Progress &progress) {
-  http::ChunkUploadOptions options =
-      http::fetch_chunk_upload_options(api, target.org);
-  if (settings.max_request_size > 0) {
-    options.max_request_size = settings.max_request_size;
-  }
-  if (settings.concurrency > 0) {
-    options.concurrency = settings.concurrency;
-  }
+std::vector<BundleSummary> upload_bundles(
+    const http::ChunkUploadOptions &options, const BundleTransfer &transfer,
+    std::vector<bundle::BundleInput> files, const BundleTarget &target,
+    const BundleUploadSettings &settings, const UploadCache &cache,
+    const std::string &files_key, Progress &progress) {
   // Leave room for zip headers and the manifest below the server's limit.
   auto groups =
       options.max_file_size > 0
@@ -112,10 +104,6 @@ upload_bundles(http::Api &api, std::vector<bundle::BundleInput> files,
                    " bundles to stay below the server's limit of " +
                    format_mib(options.max_file_size));
   }
-  http::AssembleRequest request;
-  request.projects = target.projects;
-  request.version = target.release;
-  request.dist = target.dist;
 
   TempDir temp;
   std::vector<BundleSummary> summaries;
@@ -147,9 +135,8 @@ upload_bundles(http::Api &api, std::vector<bundle::BundleInput> files,
       total += chunk.size;
     }
     progress.start_transfer(total, summary.bundle.chunks.size());
-    summary.transfer = transfer_bundle(
-        api, options, target.org, request, summary.bundle, settings.transfer,
-        [&](std::string_view line) { progress.phase(line); },
+    summary.transfer = transfer(
+        summary.bundle, [&](std::string_view line) { progress.phase(line); },
         [&](std::uint64_t bytes, size_t chunks) {
           progress.advance(bytes, chunks);
         });

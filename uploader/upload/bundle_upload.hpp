@@ -6,6 +6,7 @@
 #include "uploader/upload/upload_cache.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,16 +38,22 @@ struct BundleSummary {
   TransferResult transfer;
 };
 
-// Builds the bundle(s) for `files` (split below the server's maxFileSize)
-// and transfers each one. Throws on the first failure; a bundle that was
-// confirmed before stays confirmed on the server. With an enabled `cache`,
-// bundles are kept under `files_key` (a fingerprint of the files) and reused
-// instead of being rebuilt.
-std::vector<BundleSummary>
-upload_bundles(http::Api &api, std::vector<bundle::BundleInput> files,
-               const BundleTarget &target, const BundleUploadSettings &settings,
-               const UploadCache &cache, const std::string &files_key,
-               Progress &progress);
+// Sends one built bundle to the server the way its flow needs (see
+// flow.hpp) and returns only once it is confirmed (or, without wait, sent).
+using BundleTransfer = std::function<TransferResult(
+    const bundle::BuiltBundle &, const PhaseReporter &,
+    const http::ChunkProgress &)>;
+
+// Builds the bundle(s) for `files` (split below `options.max_file_size`)
+// and hands each one to `transfer`. Throws on the first failure; a bundle
+// that was confirmed before stays confirmed on the server. With an enabled
+// `cache`, bundles are kept under `files_key` (a fingerprint of the files)
+// and reused instead of being rebuilt.
+std::vector<BundleSummary> upload_bundles(
+    const http::ChunkUploadOptions &options, const BundleTransfer &transfer,
+    std::vector<bundle::BundleInput> files, const BundleTarget &target,
+    const BundleUploadSettings &settings, const UploadCache &cache,
+    const std::string &files_key, Progress &progress);
 
 // Builds the bundle(s) without any request, for --dry-run.
 std::vector<bundle::BuiltBundle>

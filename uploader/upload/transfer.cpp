@@ -25,6 +25,51 @@ bool finished(AssembleState state) {
   return state == AssembleState::ok || state == AssembleState::error;
 }
 
+// Polls with `assemble` until Sentry reports `ok` (or, without wait, at
+// once); throws on `error`, lost chunks or the timeout.
+http::AssembleResponse
+wait_for_assembly(http::AssembleResponse response, const Assembler &assemble,
+                  const http::ChunkUploadOptions &options,
+                  const TransferSettings &settings,
+                  const PhaseReporter &report) {
+  auto limit = settings.wait_timeout;
+  if (options.max_wait_seconds > 0) {
+    limit = std::min(limit, std::chrono::seconds(options.max_wait_seconds));
+  }
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  bool announced = false;
+  // Small bundles are usually processed within a few hundred ms: start
+  // polling fast and slow down to the configured interval.
+  auto interval =
+      std::min(settings.poll_interval, std::chrono::milliseconds(100));
+  while (settings.wait && !finished(response.state)) {
+    if (response.state == AssembleState::not_found) {
+      throw Error("Sentry still lacks " +
+                  std::to_string(response.missing_chunks.size()) +
+                  " chunk(s) after the upload; run the upload again");
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw Error("Sentry did not finish processing the bundle within " +
+                  std::to_string(limit.count()) +
+                  " s (state: " + std::string(http::to_string(response.state)) +
+                  "); nothing was deleted; raise --wait-timeout or run "
+                  "again later");
+    }
+    if (!announced) {
+      report("waiting for Sentry to process the bundle");
+      announced = true;
+    }
+    std::this_thread::sleep_for(interval);
+    interval = std::min(interval * 2, settings.poll_interval);
+    response = assemble();
+  }
+  if (response.state == AssembleState::error ||
+      response.state == AssembleState::not_found) {
+    processing_failed(response);
+  }
+  return response;
+}
+
 } // namespace
 
 TransferResult
@@ -73,41 +118,43 @@ transfer_bundle(http::Api &api, const http::ChunkUploadOptions &options,
     }
   }
 
-  auto limit = settings.wait_timeout;
-  if (options.max_wait_seconds > 0) {
-    limit = std::min(limit, std::chrono::seconds(options.max_wait_seconds));
+  response = wait_for_assembly(
+      std::move(response),
+      [&] { return http::assemble_artifact_bundle(api, org, request); },
+      options, settings, report);
+  result.state = response.state;
+  result.detail = response.detail;
+  return result;
+}
+
+TransferResult transfer_all_chunks(http::Api &api,
+                                   const http::ChunkUploadOptions &options,
+                                   const bundle::BuiltBundle &bundle,
+                                   const Assembler &assemble,
+                                   const TransferSettings &settings,
+                                   const PhaseReporter &report,
+                                   const http::ChunkProgress &progress) {
+  TransferResult result;
+  result.chunks_total = bundle.chunks.size();
+  std::set<std::string> seen;
+  std::vector<http::Chunk> to_send;
+  for (const auto &chunk : bundle.chunks) {
+    // A chunk that repeats (same bytes) is sent once.
+    if (seen.insert(chunk.sha1).second) {
+      to_send.push_back(chunk);
+      result.bytes_sent += chunk.size;
+    }
   }
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  bool announced = false;
-  // Small bundles are usually processed within a few hundred ms: start
-  // polling fast and slow down to the configured interval.
-  auto interval =
-      std::min(settings.poll_interval, std::chrono::milliseconds(100));
-  while (settings.wait && !finished(response.state)) {
-    if (response.state == AssembleState::not_found) {
-      throw Error("Sentry still lacks " +
-                  std::to_string(response.missing_chunks.size()) +
-                  " chunk(s) after the upload; run the upload again");
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      throw Error("Sentry did not finish processing the bundle within " +
-                  std::to_string(limit.count()) +
-                  " s (state: " + std::string(http::to_string(response.state)) +
-                  "); nothing was deleted; raise --wait-timeout or run "
-                  "again later");
-    }
-    if (!announced) {
-      report("waiting for Sentry to process the bundle");
-      announced = true;
-    }
-    std::this_thread::sleep_for(interval);
-    interval = std::min(interval * 2, settings.poll_interval);
-    response = http::assemble_artifact_bundle(api, org, request);
-  }
-  if (response.state == AssembleState::error ||
-      response.state == AssembleState::not_found) {
+  result.chunks_sent = to_send.size();
+  report("uploading all " + std::to_string(to_send.size()) + " chunks (" +
+         format_mib(result.bytes_sent) + ")");
+  http::upload_chunks(api, options, bundle.path, to_send, progress);
+  auto response = assemble();
+  if (response.state == AssembleState::error) {
     processing_failed(response);
   }
+  response = wait_for_assembly(std::move(response), assemble, options, settings,
+                               report);
   result.state = response.state;
   result.detail = response.detail;
   return result;

@@ -42,4 +42,19 @@ transfer_bundle(http::Api &api, const http::ChunkUploadOptions &options,
                 const TransferSettings &settings, const PhaseReporter &report,
                 const http::ChunkProgress &progress);
 
+// Sends one assemble request for a bundle (to whichever endpoint the
+// server's flow uses) and returns the server's answer.
+using Assembler = std::function<http::AssembleResponse()>;
+
+// For servers that do not report missing chunks (artifact bundles without
+// `_v2`, legacy release bundles): uploads every chunk first, then assembles
+// with `assemble` and waits as transfer_bundle does. Same guarantees.
+TransferResult transfer_all_chunks(http::Api &api,
+                                   const http::ChunkUploadOptions &options,
+                                   const bundle::BuiltBundle &bundle,
+                                   const Assembler &assemble,
+                                   const TransferSettings &settings,
+                                   const PhaseReporter &report,
+                                   const http::ChunkProgress &progress);
+
 } // namespace uploader::upload

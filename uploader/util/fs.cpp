@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <random>
@@ -189,7 +190,72 @@ void StagedFile::rename_over() {
   m_temp.clear();
 }
 
-void commit_all(std::span<StagedFile *const> files) {
+namespace {
+
+constexpr const char *k_journal_name = ".sentry-sourcemaps-commit.journal";
+
+fs::path journal_path(const fs::path &folder) {
+  std::error_code ec;
+  fs::path dir = fs::is_directory(folder, ec) ? folder : folder.parent_path();
+  return (dir.empty() ? fs::path(".") : dir) / k_journal_name;
+}
+
+void sync_folder(const fs::path &folder) {
+  int fd = ::open(folder.empty() ? "." : folder.c_str(),
+                  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+// A test aid: die after this many renames, as a kill -9 would.
+long exit_after_renames() {
+  const char *value = std::getenv("SENTRY_SOURCEMAPS_TEST_EXIT_AFTER_RENAMES");
+  return value == nullptr ? -1 : std::strtol(value, nullptr, 10);
+}
+
+} // namespace
+
+std::size_t recover_interrupted_commit(const fs::path &journal_folder) {
+  fs::path journal = journal_path(journal_folder);
+  std::error_code ec;
+  if (!fs::is_regular_file(journal, ec)) {
+    return 0;
+  }
+  std::string text = read_file(journal);
+  std::size_t replaced = 0;
+  std::set<fs::path> folders;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) {
+      break; // a torn last line: the journal was not complete, renames
+             // had not started
+    }
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    std::size_t tab = line.find('\t');
+    if (tab == std::string::npos) {
+      continue;
+    }
+    fs::path temp = line.substr(0, tab);
+    fs::path target = line.substr(tab + 1);
+    if (fs::exists(temp, ec) && ::rename(temp.c_str(), target.c_str()) == 0) {
+      ++replaced;
+      folders.insert(target.parent_path());
+    }
+  }
+  for (const auto &folder : folders) {
+    sync_folder(folder);
+  }
+  fs::remove(journal, ec);
+  sync_folder(journal.parent_path());
+  return replaced;
+}
+
+void commit_all(std::span<StagedFile *const> files,
+                const fs::path &journal_folder) {
   std::set<std::string> folders;
   for (StagedFile *file : files) {
     file->finish(false);
@@ -216,8 +282,22 @@ void commit_all(std::span<StagedFile *const> files) {
       }
     }
   }
+  fs::path journal;
+  if (!journal_folder.empty() && files.size() > 1) {
+    std::string entries;
+    for (StagedFile *file : files) {
+      entries += fs::absolute(file->temp_path()).string() + "\t" +
+                 fs::absolute(file->target()).string() + "\n";
+    }
+    journal = journal_path(journal_folder);
+    write_file_atomic(journal, entries);
+  }
+  long exit_after = exit_after_renames();
   try {
     for (StagedFile *file : files) {
+      if (exit_after-- == 0) {
+        std::_Exit(137);
+      }
       file->rename_over();
     }
   } catch (...) {
@@ -230,6 +310,11 @@ void commit_all(std::span<StagedFile *const> files) {
   for (int fd : folder_fds) {
     ::fsync(fd);
     ::close(fd);
+  }
+  if (!journal.empty()) {
+    std::error_code ec;
+    fs::remove(journal, ec);
+    sync_folder(journal.parent_path());
   }
 }
 

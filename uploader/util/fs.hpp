@@ -57,7 +57,19 @@ private:
 // fewer syncs: every temporary file is written out first (one syncfs per
 // file system), then all are renamed, then each distinct folder is fsynced
 // once.
-void commit_all(std::span<StagedFile *const> files);
+//
+// With a `journal_folder`, the renames are recorded there first (in a hidden
+// journal file, synced), so that a process killed half-way through them
+// leaves a record: recover_interrupted_commit() then finishes the renames
+// from the already synced temporary files, and the set of files is never
+// left half old, half new (a JS file injected but its map not).
+void commit_all(std::span<StagedFile *const> files,
+                const std::filesystem::path &journal_folder = {});
+
+// Finishes the renames of a commit_all() that was interrupted, if its
+// journal is in `journal_folder`; returns how many files it replaced.
+std::size_t
+recover_interrupted_commit(const std::filesystem::path &journal_folder);
 
 // Replaces `path` with `bytes` atomically (StagedFile + commit).
 void write_file_atomic(const std::filesystem::path &path,

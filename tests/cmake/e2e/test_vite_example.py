@@ -31,6 +31,9 @@ def test_example_builds_uploads_and_cleans_dist(npm, cmake_project, uploader, fa
     configured = project.configure(
         "-DSENTRY_SOURCEMAPS_EXECUTABLE=%s" % uploader,
         "-DVITE_REACT_UPLOAD_ON_BUILD=ON", "-DSENTRY_SOURCEMAPS_REQUIRED=ON",
+        # The `ci` preset's release steps; no SENTRY_RELEASE and no git
+        # needed: the release falls back to package.json's name@version.
+        "-DVITE_REACT_SENTRY_DEPLOY_ENV=production", "-DVITE_REACT_SENTRY_RELEASE=",
         # The environment alone, as on CI: no env file (and none of the
         # developer's in the checkout is read).
         "-DSENTRY_SOURCEMAPS_ENV_FILE=%s" % (tmp_path / ".env.sentry-build-plugin"))
@@ -58,6 +61,11 @@ def test_example_builds_uploads_and_cleans_dist(npm, cmake_project, uploader, fa
     maps = [data for name, data in fake.bundles[0]["files"].items()
             if b'"mappings"' in data]
     assert any(b"src/checkout.js" in m for m in maps)
+
+    release = fake.releases[("acme", "sentry-sourcemaps-example-vite-react@0.1.0")]
+    assert release["dateReleased"] and [d["environment"] for d in release["deploys"]] == [
+        "production"]
+    assert fake.bundles[0]["version"] == release["version"]
 
     for name, text in project.files_written().items():
         assert TOKEN not in text, "the token is in %s" % name
