@@ -3,6 +3,7 @@
 #include "uploader/util/error.hpp"
 #include "uploader/util/log.hpp"
 #include "uploader/util/process.hpp"
+#include "uploader/util/redact.hpp"
 #include "uploader/version.hpp"
 
 #include <array>
@@ -180,6 +181,43 @@ config::ConfigInputs config_inputs(const ParsedArgs &args) {
     inputs.home = home;
   }
   return inputs;
+}
+
+} // namespace uploader::cli
+
+namespace uploader::cli {
+
+config::Config load_command_config(const ParsedArgs &args,
+                                   const config::ConfigInputs &inputs) {
+  config::Config config = config::load_config(inputs);
+  if (config.auth_token) {
+    util::register_secret(config.auth_token->value);
+  }
+  if (args.has("auth-token")) {
+    util::log_warn("--auth-token puts the token on the command line, where "
+                   "other processes can read it; prefer SENTRY_AUTH_TOKEN "
+                   "or .env.sentry-build-plugin");
+  }
+  for (const auto &warning : config.warnings) {
+    util::log_warn(warning);
+  }
+  return config;
+}
+
+void require_org(const config::Config &config) {
+  if (!config.org) {
+    throw ConfigError("no organization: set --org, SENTRY_ORG (environment "
+                      "or .env.sentry-build-plugin) or [defaults] org in "
+                      ".sentryclirc");
+  }
+}
+
+void require_project(const config::Config &config) {
+  if (config.projects.empty()) {
+    throw ConfigError("no project: set --project, SENTRY_PROJECT "
+                      "(environment or .env.sentry-build-plugin) or "
+                      "[defaults] project in .sentryclirc");
+  }
 }
 
 } // namespace uploader::cli

@@ -24,6 +24,17 @@ std::optional<long long> integer_option(const ParsedArgs &args,
 // the process environment, the working directory and $HOME.
 config::ConfigInputs config_inputs(const ParsedArgs &args);
 
+// Loads the configuration of a command that talks to Sentry from `inputs`,
+// registers its token with the redaction layer and prints, once, its
+// warnings and the one about a token given with --auth-token.
+config::Config load_command_config(const ParsedArgs &args,
+                                   const config::ConfigInputs &inputs);
+
+// Throws ConfigError saying where to set the organization / a project when
+// `config` has none.
+void require_org(const config::Config &config);
+void require_project(const config::Config &config);
+
 // The options of every command that talks to Sentry: timeouts, retries,
 // the total deadline and TLS (--connect-timeout, --stall-timeout,
 // --deadline, --max-retries, --ca-file, --insecure).

@@ -36,26 +36,12 @@ find_read_token(const config::ConfigInputs &inputs) {
 
 ReadSession::ReadSession(const ParsedArgs &args, const config::Setting &token) {
   util::register_secret(token.value);
-  m_config = config::load_config(config_inputs(args));
-  if (m_config.auth_token) {
-    util::register_secret(m_config.auth_token->value);
-  }
-  for (const auto &warning : m_config.warnings) {
-    util::log_warn(warning);
-  }
-  if (!m_config.org) {
-    throw ConfigError(
-        "no organization: set --org, SENTRY_ORG (environment or "
-        ".env.sentry-build-plugin) or [defaults] org in .sentryclirc");
-  }
+  m_config = load_command_config(args, config_inputs(args));
+  require_org(m_config);
   if (m_config.projects.size() != 1) {
-    throw ConfigError(
-        m_config.projects.empty()
-            ? "no project: set --project, SENTRY_PROJECT (environment or "
-              ".env.sentry-build-plugin) or [defaults] project in "
-              ".sentryclirc"
-            : "give one project, not " +
-                  std::to_string(m_config.projects.size()));
+    require_project(m_config);
+    throw ConfigError("give one project, not " +
+                      std::to_string(m_config.projects.size()));
   }
   NetworkSettings network = network_settings(args);
   network.client.auth_token = token.value;

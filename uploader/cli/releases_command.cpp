@@ -188,24 +188,9 @@ public:
     // --url is the release's URL here, as in sentry-cli's subcommands.
     inputs.flags.url = args.value("sentry-url");
     m_getenv = inputs.getenv;
-    m_config = config::load_config(inputs);
-    if (m_config.auth_token) {
-      util::register_secret(m_config.auth_token->value);
-    }
-    if (args.has("auth-token")) {
-      util::log_warn("--auth-token puts the token on the command line, where "
-                     "other processes can read it; prefer SENTRY_AUTH_TOKEN "
-                     "or .env.sentry-build-plugin");
-    }
-    for (const auto &warning : m_config.warnings) {
-      util::log_warn(warning);
-    }
+    m_config = load_command_config(args, inputs);
     m_release = resolve_release(args, action);
-    if (!m_config.org) {
-      throw ConfigError(
-          "no organization: set --org, SENTRY_ORG (environment or "
-          ".env.sentry-build-plugin) or [defaults] org in .sentryclirc");
-    }
+    require_org(m_config);
     if (!m_config.auth_token) {
       throw AuthError("no auth token: set SENTRY_AUTH_TOKEN in the "
                       "environment or in .env.sentry-build-plugin, with a "

@@ -311,18 +311,7 @@ public:
     }
     config::ConfigInputs inputs = config_inputs(args);
     m_getenv = inputs.getenv;
-    m_config = config::load_config(inputs);
-    if (m_config.auth_token) {
-      util::register_secret(m_config.auth_token->value);
-    }
-    if (args.has("auth-token")) {
-      util::log_warn("--auth-token puts the token on the command line, where "
-                     "other processes can read it; prefer SENTRY_AUTH_TOKEN "
-                     "or .env.sentry-build-plugin");
-    }
-    for (const auto &warning : m_config.warnings) {
-      util::log_warn(warning);
-    }
+    m_config = load_command_config(args, inputs);
     m_target.org = value_of(m_config.org).value_or("");
     m_target.projects = values_of(m_config.projects);
     m_target.release = value_of(m_config.release);
@@ -499,16 +488,8 @@ private:
   }
 
   void require_org_and_project() {
-    if (m_target.org.empty()) {
-      throw ConfigError("no organization: set --org, SENTRY_ORG (environment "
-                        "or .env.sentry-build-plugin) or [defaults] org in "
-                        ".sentryclirc");
-    }
-    if (m_target.projects.empty()) {
-      throw ConfigError("no project: set --project, SENTRY_PROJECT "
-                        "(environment or .env.sentry-build-plugin) or "
-                        "[defaults] project in .sentryclirc");
-    }
+    require_org(m_config);
+    require_project(m_config);
   }
 
   // The inject command's work, in this process: nothing is changed unless
