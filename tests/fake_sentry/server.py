@@ -155,10 +155,12 @@ class Handler(BaseHTTPRequestHandler):
                   "time": time.time(), "status": None}
         with store.lock:
             store.requests.append(record)
+        self._logged = False
         try:
             self._answer(req, record, methods, scopes, needs_org, params)
         finally:
-            fake._log_request(record)
+            if not self._logged:  # dropped, stalled or failed: log it now
+                fake._log_request(record)
 
     def _answer(self, req, record, methods, scopes, needs_org, params):
         fake, url_path, endpoint = self.server.fake, req.path, record["endpoint"]
@@ -218,6 +220,10 @@ class Handler(BaseHTTPRequestHandler):
         else:
             data, ctype = json.dumps(payload).encode("utf-8"), "application/json"
         record["status"] = status
+        # Logged before the client can see the answer, so the file keeps the
+        # order in which a sequential client made its requests.
+        self.server.fake._log_request(record)
+        self._logged = True
         self.send_response(status)
         headers = {"Content-Type": ctype}
         headers.update(extra)
