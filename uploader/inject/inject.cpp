@@ -11,9 +11,15 @@
 #include "uploader/util/utf8.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
+#include <thread>
 
 namespace uploader::inject {
 
@@ -54,6 +60,43 @@ bool url_matches_extension(std::string_view url,
   });
 }
 
+// Runs `work(i)` for every i < count on up to two threads (the work is CPU
+// bound and each index is independent). The exception of the lowest
+// failing index is rethrown, as a sequential loop would have.
+void for_each_index(std::size_t count,
+                    const std::function<void(std::size_t)> &work) {
+  std::size_t threads =
+      std::min<std::size_t>({2, count, std::thread::hardware_concurrency()});
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < count; ++i) {
+      work(i);
+    }
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(count);
+  auto run = [&] {
+    for (std::size_t i = next++; i < count; i = next++) {
+      try {
+        work(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::jthread> pool;
+  for (std::size_t t = 1; t < threads; ++t) {
+    pool.emplace_back(run);
+  }
+  run();
+  pool.clear();
+  for (auto &error : errors) {
+    if (error) {
+      std::rethrow_exception(error);
+    }
+  }
+}
+
 // A file to replace, prepared (or, in a dry run, only computed).
 struct PendingWrite {
   std::unique_ptr<util::StagedFile> staged;
@@ -78,7 +121,7 @@ public:
   // Prepares every change; returns the errors (empty = all good).
   std::vector<std::string>
   prepare(const std::map<std::string, discovery::SourceReference> &refs) {
-    std::vector<std::string> errors;
+    std::vector<Task> tasks;
     for (const auto &[url, ref] : refs) {
       if (!url_matches_extension(url, m_extensions)) {
         continue;
@@ -93,31 +136,23 @@ public:
         m_report.previously_injected.push_back(Item{url, *info.debug_id});
         continue;
       }
-      // Changes of this file are kept apart until it fully succeeded.
-      std::map<std::string, PendingWrite> local;
-      std::vector<Item> local_maps;
-      std::vector<Item> local_skipped_maps;
-      try {
-        auto id = inject_one(info, ref.reference, local, local_maps,
-                             local_skipped_maps);
-        if (!id) {
-          continue;
-        }
-        for (auto &[target, write] : local) {
-          m_pending[target] = std::move(write);
-        }
-        m_report.injected.push_back(Item{url, *id});
-        m_report.sourcemaps.insert(m_report.sourcemaps.end(),
-                                   local_maps.begin(), local_maps.end());
-        m_report.skipped_sourcemaps.insert(m_report.skipped_sourcemaps.end(),
-                                           local_skipped_maps.begin(),
-                                           local_skipped_maps.end());
-      } catch (const std::exception &error) {
-        if (m_skip_invalid) {
-          m_report.skipped.emplace_back(url, error.what());
-        } else {
-          errors.push_back(error.what());
-        }
+      tasks.push_back(Task{&info, &ref.reference});
+    }
+    std::vector<std::string> errors;
+    std::vector<Outcome> outcomes(tasks.size());
+    if (independent(tasks)) {
+      // No file is read or written by two tasks: they can run in parallel,
+      // and are merged in order so that the report stays the same.
+      for_each_index(tasks.size(),
+                     [&](std::size_t i) { run(tasks[i], outcomes[i]); });
+      for (std::size_t i = 0; i < tasks.size(); ++i) {
+        merge(tasks[i], outcomes[i], errors);
+      }
+    } else {
+      // A later task may read what an earlier one staged: one at a time.
+      for (std::size_t i = 0; i < tasks.size(); ++i) {
+        run(tasks[i], outcomes[i]);
+        merge(tasks[i], outcomes[i], errors);
       }
     }
     return errors;
@@ -137,6 +172,106 @@ public:
   void discard() { m_pending.clear(); }
 
 private:
+  // One JS file to inject, and what came out of it.
+  struct Task {
+    const FileInfo *info;
+    const std::optional<discovery::SourcemapReference> *reference;
+  };
+  struct Outcome {
+    // Changes of this file are kept apart until it fully succeeded.
+    std::map<std::string, PendingWrite> local;
+    std::vector<Item> maps;
+    std::vector<Item> skipped_maps;
+    std::vector<std::string> warnings;
+    std::optional<DebugId> id;
+    std::exception_ptr error;
+  };
+
+  // The map file `info`'s reference points to, if it is one we found.
+  const FileInfo *
+  referenced_map(const FileInfo &info,
+                 const std::optional<discovery::SourcemapReference> &reference,
+                 std::vector<std::string> *warnings) const {
+    if (!reference ||
+        reference->url.starts_with(discovery::k_data_url_prefix)) {
+      return nullptr;
+    }
+    const std::string &url = info.file.url;
+    auto resolved = discovery::resolve_external_reference(url, reference->url,
+                                                          m_sourcemap_urls);
+    if (warnings != nullptr && !resolved.ambiguous.empty()) {
+      std::string text =
+          "Ambiguous matches for sourcemap path " + resolved.url + ":";
+      for (const auto &candidate : resolved.ambiguous) {
+        text += " " + candidate;
+      }
+      warnings->push_back(text);
+    }
+    auto found = m_by_url.find(resolved.url);
+    return found == m_by_url.end() ? nullptr : &m_files[found->second];
+  }
+
+  // True if no file is touched (read or written) by two of `tasks`.
+  bool independent(const std::vector<Task> &tasks) const {
+    std::set<std::string> touched;
+    for (const Task &task : tasks) {
+      if (!touched.insert(task.info->file.path.string()).second) {
+        return false;
+      }
+      const FileInfo *map =
+          referenced_map(*task.info, *task.reference, nullptr);
+      if (map != nullptr && !touched.insert(map->file.path.string()).second) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void run(const Task &task, Outcome &outcome) {
+    try {
+      outcome.id =
+          inject_one(*task.info, *task.reference, outcome.local, outcome.maps,
+                     outcome.skipped_maps, outcome.warnings);
+    } catch (...) {
+      outcome.error = std::current_exception();
+    }
+  }
+
+  void merge(const Task &task, Outcome &outcome,
+             std::vector<std::string> &errors) {
+    const std::string &url = task.info->file.url;
+    if (!outcome.warnings.empty()) {
+      auto &warnings = m_report.warnings[url];
+      warnings.insert(warnings.end(), outcome.warnings.begin(),
+                      outcome.warnings.end());
+    }
+    try {
+      if (outcome.error) {
+        std::rethrow_exception(outcome.error);
+      }
+    } catch (const std::exception &error) {
+      if (m_skip_invalid) {
+        m_report.skipped.emplace_back(url, error.what());
+      } else {
+        errors.push_back(error.what());
+      }
+      outcome.local.clear();
+      return;
+    }
+    if (!outcome.id) {
+      return;
+    }
+    for (auto &[target, write] : outcome.local) {
+      m_pending[target] = std::move(write);
+    }
+    m_report.injected.push_back(Item{url, *outcome.id});
+    m_report.sourcemaps.insert(m_report.sourcemaps.end(), outcome.maps.begin(),
+                               outcome.maps.end());
+    m_report.skipped_sourcemaps.insert(m_report.skipped_sourcemaps.end(),
+                                       outcome.skipped_maps.begin(),
+                                       outcome.skipped_maps.end());
+  }
+
   // The current contents of `url`: a staged rewrite if there is one.
   std::string
   current_contents(const FileInfo &info,
@@ -152,7 +287,11 @@ private:
 
   // Opens the replacement of `info`'s file (checks symlinks and modes).
   std::unique_ptr<util::StagedFile> stage(const FileInfo &info) {
-    fs::path real = m_resolver.resolve(info.file.path, info.file.root);
+    fs::path real;
+    {
+      std::lock_guard lock(m_resolver_mutex); // tasks may run in parallel
+      real = m_resolver.resolve(info.file.path, info.file.root);
+    }
     if (m_dry_run) {
       return nullptr;
     }
@@ -163,7 +302,8 @@ private:
   inject_one(const FileInfo &info,
              const std::optional<discovery::SourcemapReference> &reference,
              std::map<std::string, PendingWrite> &local,
-             std::vector<Item> &maps, std::vector<Item> &skipped_maps) {
+             std::vector<Item> &maps, std::vector<Item> &skipped_maps,
+             std::vector<std::string> &warnings) {
     const std::string &url = info.file.url;
     std::string js = current_contents(info, local);
     std::size_t bad = util::first_invalid_utf8(js);
@@ -181,8 +321,8 @@ private:
                          .substr(discovery::k_data_url_prefix.size());
       auto decoded = util::base64_decode(encoded, true);
       if (!decoded) {
-        m_report.warnings[url].push_back(
-            "Skipping " + url + ": embedded sourcemap is not valid base64");
+        warnings.push_back("Skipping " + url +
+                           ": embedded sourcemap is not valid base64");
         return std::nullopt;
       }
       ParsedMap map = parse_map(*decoded, url + " (embedded sourcemap)");
@@ -199,22 +339,12 @@ private:
           output, std::string(discovery::k_data_url_prefix) +
                       util::base64_encode(encoded_map));
     } else {
-      auto resolved = discovery::resolve_external_reference(url, reference->url,
-                                                            m_sourcemap_urls);
-      if (!resolved.ambiguous.empty()) {
-        std::string text =
-            "Ambiguous matches for sourcemap path " + resolved.url + ":";
-        for (const auto &candidate : resolved.ambiguous) {
-          text += " " + candidate;
-        }
-        m_report.warnings[url].push_back(text);
-      }
-      auto found = m_by_url.find(resolved.url);
-      if (found == m_by_url.end()) {
+      const FileInfo *found = referenced_map(info, reference, &warnings);
+      if (found == nullptr) {
         id = sourcemap::debug_id_from_bytes(js);
         output = sourcemap::inject_at_end(js, id);
       } else {
-        const FileInfo &map_info = m_files[found->second];
+        const FileInfo &map_info = *found;
         std::string map_text = current_contents(map_info, local);
         ParsedMap map = parse_map(map_text, map_info.file.url);
         bool fresh = !map.debug_id.has_value();
@@ -309,11 +439,33 @@ private:
   std::vector<std::string> m_sourcemap_urls;
   std::map<std::string, PendingWrite> m_pending;
   util::WriteResolver m_resolver;
+  std::mutex m_resolver_mutex;
 
 public:
   // Where commit() keeps its journal of renames (see util::commit_all).
   std::filesystem::path m_journal_folder;
 };
+
+// Classifies `file` (moved into `info`); fills `fact` for the reference scan.
+void analyse(discovery::DiscoveredFile &file, FileInfo &info,
+             discovery::FileFacts &fact) {
+  std::string contents = util::read_file(file.path);
+  fact.url = file.url;
+  std::string name = file.path.filename().string();
+  if (sourcemap::is_sourcemap(contents)) {
+    info.kind = fact.kind = discovery::FileKind::sourcemap;
+  } else if (is_ram_bundle(name, contents) || is_hermes_bytecode(contents)) {
+    info.skipped_type = true;
+  } else if (util::is_valid_utf8(contents)) {
+    info.debug_id = discovery::find_js_debug_id(contents);
+    if (auto location = discovery::find_sourcemap_location(contents)) {
+      if (!discovery::is_remote_sourcemap(*location)) {
+        fact.location = std::string(*location);
+      }
+    }
+  }
+  info.file = std::move(file);
+}
 
 } // namespace
 
@@ -334,31 +486,16 @@ InjectResult inject_debug_ids(const InjectOptions &options) {
   std::vector<discovery::DiscoveredFile> walked = discovery::walk(walk_options);
 
   // Analyse every file once: kind, written map location, debug id.
-  std::vector<FileInfo> files;
+  std::vector<FileInfo> files(walked.size());
+  std::vector<discovery::FileFacts> all_facts(walked.size());
+  for_each_index(walked.size(), [&](std::size_t i) {
+    analyse(walked[i], files[i], all_facts[i]);
+  });
   std::vector<discovery::FileFacts> facts;
-  for (auto &file : walked) {
-    std::string contents = util::read_file(file.path);
-    FileInfo info;
-    discovery::FileFacts fact;
-    fact.url = file.url;
-    std::string name = file.path.filename().string();
-    if (sourcemap::is_sourcemap(contents)) {
-      info.kind = fact.kind = discovery::FileKind::sourcemap;
-    } else if (is_ram_bundle(name, contents) || is_hermes_bytecode(contents)) {
-      info.skipped_type = true;
-    } else if (util::is_valid_utf8(contents)) {
-      info.debug_id = discovery::find_js_debug_id(contents);
-      if (auto location = discovery::find_sourcemap_location(contents)) {
-        if (!discovery::is_remote_sourcemap(*location)) {
-          fact.location = std::string(*location);
-        }
-      }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!files[i].skipped_type) {
+      facts.push_back(std::move(all_facts[i]));
     }
-    info.file = std::move(file);
-    if (!info.skipped_type) {
-      facts.push_back(std::move(fact));
-    }
-    files.push_back(std::move(info));
   }
 
   result.files_found = files.size();

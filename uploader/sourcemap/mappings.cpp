@@ -15,9 +15,9 @@ std::uint32_t wrap_add(std::uint32_t base, std::int64_t delta) {
   return static_cast<std::uint32_t>(static_cast<std::int64_t>(base) + delta);
 }
 
-void encode_diff(std::string &out, std::uint32_t value, std::uint32_t base) {
-  encode_vlq(out, static_cast<std::int64_t>(value) -
-                      static_cast<std::int64_t>(base));
+char *encode_diff(char *out, std::uint32_t value, std::uint32_t base) {
+  return encode_vlq(out, static_cast<std::int64_t>(value) -
+                             static_cast<std::int64_t>(base));
 }
 
 } // namespace
@@ -153,20 +153,23 @@ void MappingsEncoder::add(const Token &token) {
   }
   m_first = false;
   m_previous = token;
-  encode_diff(m_out, token.dst_col, m_col);
+  // The segment is built on the stack and appended once (a hot spot).
+  char segment[5 * k_max_vlq_size];
+  char *end = encode_diff(segment, token.dst_col, m_col);
   m_col = token.dst_col;
   if (token.src_id != k_no_value) {
-    encode_diff(m_out, token.src_id, m_src_id);
+    end = encode_diff(end, token.src_id, m_src_id);
     m_src_id = token.src_id;
-    encode_diff(m_out, token.src_line, m_src_line);
+    end = encode_diff(end, token.src_line, m_src_line);
     m_src_line = token.src_line;
-    encode_diff(m_out, token.src_col, m_src_col);
+    end = encode_diff(end, token.src_col, m_src_col);
     m_src_col = token.src_col;
     if (token.name_id != k_no_value) {
-      encode_diff(m_out, token.name_id, m_name_id);
+      end = encode_diff(end, token.name_id, m_name_id);
       m_name_id = token.name_id;
     }
   }
+  m_out.append(segment, end);
 }
 
 void adjust_line(const std::vector<Token> &line, const LineEdit &edit,

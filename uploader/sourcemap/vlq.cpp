@@ -6,16 +6,13 @@ namespace uploader::sourcemap {
 
 namespace {
 
-constexpr std::string_view k_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 constexpr std::array<std::int8_t, 256> make_table() {
   std::array<std::int8_t, 256> table{};
   for (auto &entry : table) {
     entry = -1;
   }
-  for (std::size_t i = 0; i < k_alphabet.size(); ++i) {
-    table[static_cast<unsigned char>(k_alphabet[i])] =
+  for (std::size_t i = 0; i < k_vlq_alphabet.size(); ++i) {
+    table[static_cast<unsigned char>(k_vlq_alphabet[i])] =
         static_cast<std::int8_t>(i);
   }
   return table;
@@ -26,16 +23,8 @@ constexpr std::array<std::int8_t, 256> k_table = make_table();
 } // namespace
 
 void encode_vlq(std::string &out, std::int64_t value) {
-  std::uint64_t rest = value < 0 ? (static_cast<std::uint64_t>(-value) << 1) + 1
-                                 : static_cast<std::uint64_t>(value) << 1;
-  do {
-    std::uint64_t digit = rest & 31;
-    rest >>= 5;
-    if (rest > 0) {
-      digit |= 32;
-    }
-    out += k_alphabet[digit];
-  } while (rest > 0);
+  char digits[k_max_vlq_size];
+  out.append(digits, encode_vlq(digits, value));
 }
 
 VlqStatus decode_vlq(std::string_view text, std::size_t &pos,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -7,6 +8,28 @@
 namespace uploader::sourcemap {
 
 // Base64 VLQ as used in source-map `mappings`.
+
+inline constexpr std::string_view k_vlq_alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// The longest encoding of a value: 64 bits plus the sign, 5 bits a digit.
+inline constexpr std::size_t k_max_vlq_size = 13;
+
+// Writes the VLQ encoding of `value` at `out`; returns the end. Inline: the
+// mappings encoder calls it for every number.
+inline char *encode_vlq(char *out, std::int64_t value) {
+  std::uint64_t rest = value < 0 ? (static_cast<std::uint64_t>(-value) << 1) + 1
+                                 : static_cast<std::uint64_t>(value) << 1;
+  do {
+    std::uint64_t digit = rest & 31;
+    rest >>= 5;
+    if (rest > 0) {
+      digit |= 32;
+    }
+    *out++ = k_vlq_alphabet[digit];
+  } while (rest > 0);
+  return out;
+}
 
 // Appends the VLQ encoding of `value` to `out`.
 void encode_vlq(std::string &out, std::int64_t value);
