@@ -12,7 +12,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "cmake" / "e2e"))
 
 import browser_harness  # noqa: E402
-from cmake_harness import ORGS, TOKENS, CMakeProject  # noqa: E402
+from cmake_harness import ORGS, TOKENS, CMakeProject, find_make_program  # noqa: E402
 from fake_sentry import FakeSentry  # noqa: E402
 
 _artefacts = []
@@ -43,12 +43,7 @@ def browser_tools():
 @pytest.fixture(scope="session")
 def make_program(request):
     """Ninja: the one the outer build uses, else the PATH's."""
-    cache = Path(request.config.getoption("--build-dir") or "/nonexistent") / "CMakeCache.txt"
-    if cache.exists():
-        for line in cache.read_text().splitlines():
-            if line.startswith("CMAKE_MAKE_PROGRAM:"):
-                return line.split("=", 1)[1]
-    found = shutil.which("ninja")
+    found = find_make_program(request.config.getoption("--build-dir"))
     if not found:
         pytest.fail("ninja not found")
     return found

@@ -4,12 +4,11 @@
 #include "uploader/config/dotenv.hpp"
 #include "uploader/config/ini.hpp"
 #include "uploader/util/error.hpp"
+#include "uploader/util/fs.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 namespace uploader::config {
 
@@ -30,11 +29,7 @@ std::optional<std::string> read_optional(const fs::path &path) {
   if (!fs::is_regular_file(path, ec)) {
     return std::nullopt;
   }
-  // TODO(dedupe): use util::read_file once util/fs lands.
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return util::read_file(path);
 }
 
 Layer env_file_layer(const ConfigInputs &inputs) {

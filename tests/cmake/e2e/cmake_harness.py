@@ -1,5 +1,6 @@
 """Shared by the tests in tests/cmake/e2e: paths, the stand-in's accounts,
 and CMakeProject, a mini-project configured and built the way a user would."""
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,6 +16,16 @@ TOKENS = {TOKEN: ["project:releases", "org:read"],
           "sntrys_read_only": ["project:read"]}
 ORGS = {"acme": ["web"], "other": ["site"]}
 SKIPPED_LINE = "skipped: no SENTRY_AUTH_TOKEN; maps left untouched"
+
+
+def find_make_program(build_dir):
+    """Ninja: the one the outer build (`build_dir`) uses, else the PATH's."""
+    cache = Path(build_dir or "/nonexistent") / "CMakeCache.txt"
+    if cache.exists():
+        for line in cache.read_text().splitlines():
+            if line.startswith("CMAKE_MAKE_PROGRAM:"):
+                return line.split("=", 1)[1]
+    return shutil.which("ninja")
 
 
 class CMakeProject:
