@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <random>
+#include <string>
+
 using namespace uploader::discovery;
 
 TEST(DiscoveryReferences, FindsLastSourceMappingUrl) {
@@ -92,4 +96,38 @@ TEST(DiscoveryReferences, GuessesAndAmbiguity) {
   EXPECT_EQ(refs["./c/z.js"].warnings.size(), 1u);
   EXPECT_FALSE(refs["./d/none.js"].reference);
   EXPECT_EQ(refs["./d/none.js"].warnings.size(), 1u);
+}
+
+TEST(DiscoveryReferences, MagicCommentIsTheLastFullMatch) {
+  // A plain reference: the last `//# x=` or `//@ x=`, value up to whitespace.
+  auto reference = [](std::string_view text,
+                      bool allow_at) -> std::optional<std::string_view> {
+    for (std::size_t i = text.size(); i-- > 0;) {
+      std::string_view rest = text.substr(i);
+      if (rest.starts_with("//# x=") ||
+          (allow_at && rest.starts_with("//@ x="))) {
+        std::string_view value = rest.substr(6);
+        std::size_t start = value.find_first_not_of(" \t\n\r\f");
+        if (start == std::string_view::npos) {
+          return value.substr(value.size());
+        }
+        value = value.substr(start);
+        return value.substr(0, value.find_first_of(" \t\n\r\f"));
+      }
+    }
+    return std::nullopt;
+  };
+  std::mt19937 rng(7);
+  constexpr std::string_view k_alphabet = "/#@ x=a\n";
+  for (int round = 0; round < 50000; ++round) {
+    std::string text;
+    for (std::size_t n = rng() % 24; n > 0; --n) {
+      text += k_alphabet[rng() % k_alphabet.size()];
+    }
+    for (bool allow_at : {false, true}) {
+      EXPECT_EQ(find_magic_comment(text, "x", allow_at),
+                reference(text, allow_at))
+          << "text \"" << text << "\" allow_at " << allow_at;
+    }
+  }
 }

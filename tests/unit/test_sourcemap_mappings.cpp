@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -134,4 +135,141 @@ TEST(SourcemapMappings, RejectsInvalidMappings) {
   } catch (const MappingsError &error) {
     EXPECT_EQ(error.offset(), 7u);
   }
+}
+
+namespace {
+
+// The token pipeline rewrite_mappings falls back to: decode, adjust, encode.
+std::string rewrite_by_tokens(std::string_view mappings, const LineEdit *edit) {
+  MappingsDecoder decoder(mappings, 10, 10);
+  std::string out;
+  MappingsEncoder encoder(out);
+  std::vector<Token> line;
+  std::vector<Token> adjusted;
+  while (decoder.next_line(line)) {
+    adjusted.clear();
+    if (edit == nullptr) {
+      adjusted = line;
+    } else {
+      adjust_line(line, *edit, adjusted);
+    }
+    for (const Token &token : adjusted) {
+      encoder.add(token);
+    }
+  }
+  return out;
+}
+
+// Random canonical mappings, then one of the ways a bundler may differ from
+// the canonical form.
+std::string random_mappings(std::mt19937 &rng) {
+  auto pick = [&](std::uint32_t n) {
+    return std::uniform_int_distribution<std::uint32_t>(0, n - 1)(rng);
+  };
+  std::vector<Token> tokens;
+  std::uint32_t lines = 1 + pick(6);
+  for (std::uint32_t l = pick(2); l < lines; ++l) {
+    std::uint32_t col = 0;
+    for (std::uint32_t k = pick(4); k > 0; --k) {
+      col += pick(3) == 0 ? 0 : pick(40);
+      Token token{l, col};
+      if (pick(4) != 0) {
+        token.src_id = pick(10);
+        token.src_line = pick(50);
+        token.src_col = pick(80);
+        if (pick(2) == 0) {
+          token.name_id = pick(10);
+        }
+      }
+      tokens.push_back(token);
+    }
+  }
+  std::string text;
+  MappingsEncoder encoder(text);
+  for (const Token &token : tokens) {
+    encoder.add(token);
+  }
+  std::string variant = text;
+  switch (pick(8)) {
+  case 0:
+    variant += ";"; // a trailing empty line
+    break;
+  case 1:
+    if (auto comma = variant.find(','); comma != std::string::npos) {
+      variant.insert(comma, ",");
+    }
+    break;
+  case 2:
+    if (!variant.empty() && variant[0] == 'A') {
+      variant.replace(0, 1, "gA"); // a superfluous zero digit
+    }
+    break;
+  case 3:
+    if (auto seg = variant.find(",A"); seg != std::string::npos) {
+      variant.replace(seg + 1, 1, "B"); // negative zero
+    }
+    break;
+  case 4:
+    if (auto semi = variant.find(';');
+        semi != std::string::npos && semi > 0 && variant[semi - 1] != ';') {
+      std::size_t start = variant.rfind(';', semi - 1);
+      start = start == std::string::npos ? 0 : start + 1;
+      std::string segment = variant.substr(start, semi - start);
+      variant.insert(semi, "," + segment.substr(0, segment.find(',')));
+    }
+    break;
+  default:
+    break;
+  }
+  return variant;
+}
+
+} // namespace
+
+TEST(SourcemapMappings, FastPathMatchesTheTokenPipeline) {
+  std::mt19937 rng(20261129);
+  int fast = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string mappings = random_mappings(rng);
+    LineEdit edit;
+    edit.split_line = static_cast<std::uint32_t>(rng() % 4);
+    edit.split_col =
+        static_cast<std::uint32_t>(rng() % 5 == 0 ? 1 + rng() % 20 : 0);
+    edit.content_lines = static_cast<std::uint32_t>(1 + rng() % 8);
+    edit.has_tail = rng() % 10 != 0;
+    const LineEdit *used = rng() % 4 == 0 ? nullptr : &edit;
+    std::string expected;
+    try {
+      expected = rewrite_by_tokens(mappings, used);
+    } catch (const MappingsError &) {
+      EXPECT_THROW(rewrite(mappings, used), MappingsError) << mappings;
+      continue;
+    }
+    std::size_t insert_at = 0;
+    fast += is_canonical_for_edit(mappings, 10, 10, used, insert_at) ? 1 : 0;
+    EXPECT_EQ(rewrite(mappings, used), expected)
+        << "mappings " << mappings << " split " << edit.split_line << ":"
+        << edit.split_col << " lines " << edit.content_lines;
+  }
+  // Both paths were exercised.
+  EXPECT_GT(fast, 4000);
+  EXPECT_LT(fast, 18000);
+}
+
+TEST(SourcemapMappings, FastPathInsertsTheEditLinesAtTheSplit) {
+  LineEdit edit;
+  edit.split_line = 1;
+  edit.content_lines = 3;
+  edit.has_tail = true;
+  std::size_t insert_at = 0;
+  ASSERT_TRUE(
+      is_canonical_for_edit("AAAA;AACA,IAAI;AACA", 10, 10, &edit, insert_at));
+  EXPECT_EQ(insert_at, 5u);
+  EXPECT_FALSE(is_canonical_for_edit("AAAA;AACA;", 10, 10, &edit, insert_at));
+  EXPECT_FALSE(is_canonical_for_edit("AAAA;gAACA", 10, 10, &edit, insert_at));
+  EXPECT_FALSE(is_canonical_for_edit("AAAA;BACA", 10, 10, &edit, insert_at));
+  EXPECT_FALSE(
+      is_canonical_for_edit("AAAA;AACA,AAAA", 10, 10, &edit, insert_at));
+  EXPECT_FALSE(is_canonical_for_edit("AAAA;;;AACA", 10, 10, &edit, insert_at))
+      << "a token past the end of the file";
 }

@@ -31,6 +31,17 @@ TEST(SourcemapSourceMap, WritesRustSourcemapForm) {
             R"("debugId":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"})");
 }
 
+TEST(SourcemapSourceMap, KeepsShortEscapesAndRewritesOthers) {
+  // Short escapes are written as they came; `\/` and `\u` the serde way,
+  // also when they follow short ones in the same string.
+  std::string input = R"({"version":3,"sources":["a\tb"],)"
+                      R"("sourcesContent":["x\n\"y\"\\\b\f\r"],)"
+                      R"("names":["n\n\/\u0041"],"mappings":"AAAA"})";
+  EXPECT_EQ(rewrite(input, {}), R"({"version":3,"sources":["a\tb"],)"
+                                R"("sourcesContent":["x\n\"y\"\\\b\f\r"],)"
+                                R"("names":["n\n/A"],"mappings":"AAAA"})");
+}
+
 TEST(SourcemapSourceMap, DropsEmptySourcesContentAndSetsDebugId) {
   MapWriteOptions options;
   options.debug_id = DebugId::parse("11111111-2222-3333-4444-555555555555");

@@ -1,6 +1,7 @@
 #include "uploader/cli/inject_command.hpp"
 
 #include "uploader/cli/exit_codes.hpp"
+#include "uploader/cli/options_common.hpp"
 #include "uploader/inject/inject.hpp"
 #include "uploader/util/error.hpp"
 
@@ -77,14 +78,9 @@ int run_inject(const ParsedArgs &args) {
   }
   bool json = args.has("json");
   bool dry_run = args.has("dry-run");
+  apply_log_options(args); // validates --log-level
   Verbosity verbosity = Verbosity::normal;
   if (auto level = args.value("log-level")) {
-    static constexpr std::array<std::string_view, 5> k_levels{
-        "trace", "debug", "info", "warn", "error"};
-    if (std::ranges::find(k_levels, *level) == k_levels.end()) {
-      throw UsageError("invalid --log-level '" + *level +
-                       "'; accepted: trace, debug, info, warn, error");
-    }
     if (*level == "error") {
       verbosity = Verbosity::quiet;
     } else if (*level == "trace" || *level == "debug") {

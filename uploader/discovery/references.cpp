@@ -1,6 +1,7 @@
 #include "uploader/discovery/references.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
@@ -254,34 +255,48 @@ bool is_remote_url(std::string_view location) {
 std::optional<std::string_view> find_magic_comment(std::string_view text,
                                                    std::string_view name,
                                                    bool allow_at) {
-  std::string needle = std::string(name) + "=";
-  std::size_t search_end = text.size();
-  for (;;) {
-    if (search_end < needle.size()) {
-      return std::nullopt;
-    }
-    std::size_t pos = text.rfind(needle, search_end - needle.size());
-    if (pos == std::string_view::npos || pos < 4) {
-      return std::nullopt;
-    }
-    std::string_view prefix = text.substr(pos - 4, 4);
-    if (prefix == "//# " || (allow_at && prefix == "//@ ")) {
-      std::string_view value = text.substr(pos + needle.size());
-      std::size_t start = 0;
-      while (start < value.size() && is_ascii_ws(value[start])) {
-        ++start;
+  // The last `//# name=` (or `//@ name=`). Candidates are found by their
+  // third byte with memrchr, which is rare in JavaScript: a plain rfind
+  // compares at every position of the (mostly comment-free) file.
+  auto last_with_marker = [&](char marker) -> std::size_t {
+    std::string needle =
+        std::string("//") + marker + " " + std::string(name) + "=";
+    std::size_t limit = text.size();
+    while (limit > 2) {
+      const void *hit = ::memrchr(text.data() + 2, marker, limit - 2);
+      if (hit == nullptr) {
+        break;
       }
-      std::size_t end = start;
-      while (end < value.size() && !is_ascii_ws(value[end])) {
-        ++end;
+      std::size_t at = static_cast<std::size_t>(static_cast<const char *>(hit) -
+                                                text.data());
+      if (text.substr(at - 2).starts_with(needle)) {
+        return at - 2;
       }
-      return value.substr(start, end - start);
+      limit = at;
     }
-    if (pos + needle.size() - 1 == 0) {
-      return std::nullopt;
+    return std::string_view::npos;
+  };
+  std::size_t found = last_with_marker('#');
+  if (allow_at) {
+    std::size_t at_form = last_with_marker('@');
+    if (at_form != std::string_view::npos &&
+        (found == std::string_view::npos || at_form > found)) {
+      found = at_form;
     }
-    search_end = pos + needle.size() - 1;
   }
+  if (found == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string_view value = text.substr(found + 4 + name.size() + 1);
+  std::size_t start = 0;
+  while (start < value.size() && is_ascii_ws(value[start])) {
+    ++start;
+  }
+  std::size_t end = start;
+  while (end < value.size() && !is_ascii_ws(value[end])) {
+    ++end;
+  }
+  return value.substr(start, end - start);
 }
 
 std::optional<std::string_view> find_sourcemap_location(std::string_view js) {

@@ -8,6 +8,7 @@
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/hash.hpp"
+#include "uploader/util/log.hpp"
 #include "uploader/util/utf8.hpp"
 
 #include <algorithm>
@@ -471,6 +472,7 @@ void analyse(discovery::DiscoveredFile &file, FileInfo &info,
 
 InjectResult inject_debug_ids(const InjectOptions &options) {
   InjectResult result;
+  util::PhaseTimer timer("inject");
   if (!options.dry_run) {
     // A run killed half-way through its renames left a journal: finish it
     // first, so that no JS file stays injected with its map untouched.
@@ -484,6 +486,7 @@ InjectResult inject_debug_ids(const InjectOptions &options) {
   walk_options.extensions.push_back("map");
   walk_options.ignores = options.ignores;
   std::vector<discovery::DiscoveredFile> walked = discovery::walk(walk_options);
+  timer.phase("found " + std::to_string(walked.size()) + " files");
 
   // Analyse every file once: kind, written map location, debug id.
   std::vector<FileInfo> files(walked.size());
@@ -498,6 +501,7 @@ InjectResult inject_debug_ids(const InjectOptions &options) {
     }
   }
 
+  timer.phase("read and classified them");
   result.files_found = files.size();
   auto references = discovery::collect_sourcemap_references(facts);
   Injector injector(std::move(files), options.dry_run, options.skip_invalid,
@@ -506,12 +510,14 @@ InjectResult inject_debug_ids(const InjectOptions &options) {
     injector.m_journal_folder = options.roots.front();
   }
   result.errors = injector.prepare(references);
+  timer.phase("prepared the changes");
   if (!result.errors.empty()) {
     injector.discard();
     return result;
   }
   if (!options.dry_run) {
     injector.commit();
+    timer.phase("committed them");
   }
   return result;
 }

@@ -173,6 +173,7 @@ JsonString JsonReader::read_string() {
   }
   std::size_t start = ++m_pos;
   bool escaped = false;
+  bool serde_escapes = true;
   bool ascii = true;
   const char *data = m_text.data();
   std::size_t size = m_text.size();
@@ -251,6 +252,7 @@ JsonString JsonReader::read_string() {
       fail("unterminated string");
     }
     char e = data[m_pos + 1];
+    serde_escapes = serde_escapes && e != 'u' && e != '/';
     if (e == 'u') {
       if (m_pos + 6 > size) {
         fail("bad \\u escape");
@@ -295,7 +297,7 @@ JsonString JsonReader::read_string() {
     }
   }
   ++m_pos;
-  return JsonString{raw, escaped};
+  return JsonString{raw, escaped, serde_escapes};
 }
 
 std::string_view JsonReader::read_number() {
@@ -490,7 +492,7 @@ void append_json_string(std::string &out, const JsonString &value) {
   // escapes need translating into serde_json's forms.
   std::string_view raw = value.raw;
   out += '"';
-  if (!value.escaped) {
+  if (!value.escaped || value.serde_escapes) {
     out += raw;
     out += '"';
     return;

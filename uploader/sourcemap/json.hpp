@@ -24,6 +24,9 @@ private:
 struct JsonString {
   std::string_view raw;
   bool escaped = false;
+  // Every escape is one serde_json also writes (no `\/`, no `\u`), so the
+  // raw bytes are already what serialising the value gives.
+  bool serde_escapes = true;
 
   // The decoded value (escapes resolved).
   std::string decode() const;

@@ -20,7 +20,120 @@ char *encode_diff(char *out, std::uint32_t value, std::uint32_t base) {
                              static_cast<std::int64_t>(base));
 }
 
+// Reads one VLQ number at `p` (advanced past it) if it is written the way
+// encode_vlq writes a difference of two u32 values: at most 7 digits, no
+// superfluous high zero digit, no negative zero. False otherwise (also for
+// anything invalid: the slow path then reports it).
+bool read_canonical_vlq(const char *&p, const char *end, std::int64_t &value) {
+  std::uint64_t accumulated = 0;
+  for (int shift = 0; shift <= 30; shift += 5) {
+    if (p == end) {
+      return false;
+    }
+    std::int8_t digit = k_vlq_digit_values[static_cast<unsigned char>(*p)];
+    if (digit < 0) {
+      return false;
+    }
+    ++p;
+    accumulated |= static_cast<std::uint64_t>(digit & 31) << shift;
+    if ((digit & 32) == 0) {
+      if ((shift > 0 && (digit & 31) == 0) || accumulated == 1) {
+        return false;
+      }
+      auto magnitude = static_cast<std::int64_t>(accumulated >> 1);
+      value = (accumulated & 1) != 0 ? -magnitude : magnitude;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Adds `delta` to `value` if the result stays in [0, limit).
+bool add_in_range(std::int64_t &value, std::int64_t delta, std::int64_t limit) {
+  value += delta;
+  return value >= 0 && value < limit;
+}
+
 } // namespace
+
+bool is_canonical_for_edit(std::string_view mappings,
+                           std::uint32_t source_count, std::uint32_t name_count,
+                           const LineEdit *edit, std::size_t &insert_at) {
+  constexpr std::int64_t k_u32_limit = 0xffffffffll; // u32 max is special
+  if (edit != nullptr && (edit->split_col != 0 || !edit->has_tail)) {
+    return false;
+  }
+  if (mappings.empty() || mappings.back() == ';') {
+    return false; // the encoder writes no trailing empty line
+  }
+  const char *p = mappings.data();
+  const char *end = p + mappings.size();
+  std::int64_t src_id = 0;
+  std::int64_t src_line = 0;
+  std::int64_t src_col = 0;
+  std::int64_t name_id = 0;
+  std::int64_t last_token_line = -1;
+  insert_at = std::string_view::npos;
+  for (std::uint32_t line = 0;; ++line) {
+    if (edit != nullptr && line == edit->split_line) {
+      insert_at = static_cast<std::size_t>(p - mappings.data());
+    }
+    std::int64_t col = 0;
+    int previous_count = 0;
+    while (p != end && *p != ';') {
+      if (previous_count > 0 && *p++ != ',') {
+        return false;
+      }
+      std::array<std::int64_t, 5> values{};
+      int count = 0;
+      while (p != end && *p != ',' && *p != ';') {
+        if (count == 5 || !read_canonical_vlq(p, end, values[count])) {
+          return false;
+        }
+        ++count;
+      }
+      if ((count != 1 && count != 4 && count != 5) || values[0] < 0 ||
+          !add_in_range(col, values[0], k_u32_limit)) {
+        return false; // invalid, or unsorted columns (the encoder sorts)
+      }
+      if (previous_count > 0 && values[0] == 0) {
+        // Tokens at one column: the edit keeps only the last at column 0,
+        // and the encoder writes identical neighbours once.
+        bool same_source = values[1] == 0 && values[2] == 0 && values[3] == 0 &&
+                           values[4] == 0;
+        if ((edit != nullptr && col == 0) ||
+            (count == previous_count && same_source)) {
+          return false;
+        }
+      }
+      if (count > 1 &&
+          (!add_in_range(src_id, values[1], source_count) ||
+           !add_in_range(src_line, values[2], k_u32_limit + 1) ||
+           !add_in_range(src_col, values[3], k_u32_limit + 1) ||
+           (count == 5 && !add_in_range(name_id, values[4], name_count)))) {
+        return false;
+      }
+      previous_count = count;
+    }
+    if (previous_count > 0) {
+      if (edit != nullptr && line >= edit->content_lines) {
+        return false; // the edit drops tokens past the end of the file
+      }
+      last_token_line = line;
+    }
+    if (p == end) {
+      break;
+    }
+    ++p;
+  }
+  if (last_token_line < 0) {
+    return false;
+  }
+  // Without a token at or after the split, the edit inserts nothing.
+  return edit == nullptr ||
+         (insert_at != std::string_view::npos &&
+          last_token_line >= static_cast<std::int64_t>(edit->split_line));
+}
 
 LineEdit line_edit_for_insert(std::string_view js, std::size_t offset,
                               std::uint32_t inserted_lines) {
@@ -232,6 +345,21 @@ void rewrite_mappings(std::string_view mappings, std::uint32_t source_count,
                       std::uint32_t name_count, const LineEdit *edit,
                       std::string &out,
                       const std::function<void(std::string &)> &flush) {
+  std::size_t insert_at = 0;
+  if (is_canonical_for_edit(mappings, source_count, name_count, edit,
+                            insert_at)) {
+    if (edit == nullptr) {
+      out += mappings;
+    } else {
+      out += mappings.substr(0, insert_at);
+      out.append(edit->inserted_lines, ';');
+      out += mappings.substr(insert_at);
+    }
+    if (flush && out.size() >= k_flush_size) {
+      flush(out);
+    }
+    return;
+  }
   MappingsDecoder decoder(mappings, source_count, name_count);
   MappingsEncoder encoder(out);
   std::vector<Token> line;

@@ -108,6 +108,16 @@ private:
 void adjust_line(const std::vector<Token> &line, const LineEdit &edit,
                  std::vector<Token> &out);
 
+// True if re-encoding `mappings` after `edit` (may be null) would give the
+// same text with only the edit's empty lines added: the text is already in
+// the encoder's canonical form, is valid, and the edit moves whole lines
+// (no split column). `insert_at` is then where those `;` go (unset without
+// an edit). Checking this needs no tokens and no encoding, so it is the fast
+// path of rewrite_mappings for the output of usual bundlers.
+bool is_canonical_for_edit(std::string_view mappings,
+                           std::uint32_t source_count, std::uint32_t name_count,
+                           const LineEdit *edit, std::size_t &insert_at);
+
 // Re-encodes `mappings` canonically (as rust-sourcemap writes it), applying
 // `edit` when given. `flush` is called with `out` whenever it grows large
 // (it may empty it). Throws MappingsError on invalid input.

@@ -1,26 +1,6 @@
 #include "uploader/sourcemap/vlq.hpp"
 
-#include <array>
-
 namespace uploader::sourcemap {
-
-namespace {
-
-constexpr std::array<std::int8_t, 256> make_table() {
-  std::array<std::int8_t, 256> table{};
-  for (auto &entry : table) {
-    entry = -1;
-  }
-  for (std::size_t i = 0; i < k_vlq_alphabet.size(); ++i) {
-    table[static_cast<unsigned char>(k_vlq_alphabet[i])] =
-        static_cast<std::int8_t>(i);
-  }
-  return table;
-}
-
-constexpr std::array<std::int8_t, 256> k_table = make_table();
-
-} // namespace
 
 void encode_vlq(std::string &out, std::int64_t value) {
   char digits[k_max_vlq_size];
@@ -37,7 +17,7 @@ VlqStatus decode_vlq(std::string_view text, std::size_t &pos,
     if (c == ',' || c == ';') {
       break;
     }
-    std::int8_t digit = k_table[static_cast<unsigned char>(c)];
+    std::int8_t digit = k_vlq_digit_values[static_cast<unsigned char>(c)];
     if (digit < 0) {
       return VlqStatus::invalid_char;
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,6 +12,17 @@ namespace uploader::sourcemap {
 
 inline constexpr std::string_view k_vlq_alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// The value of each base64 digit, or -1 for a byte that is not one.
+inline constexpr std::array<std::int8_t, 256> k_vlq_digit_values = [] {
+  std::array<std::int8_t, 256> table{};
+  table.fill(-1);
+  for (std::size_t i = 0; i < k_vlq_alphabet.size(); ++i) {
+    table[static_cast<unsigned char>(k_vlq_alphabet[i])] =
+        static_cast<std::int8_t>(i);
+  }
+  return table;
+}();
 
 // The longest encoding of a value: 64 bits plus the sign, 5 bits a digit.
 inline constexpr std::size_t k_max_vlq_size = 13;

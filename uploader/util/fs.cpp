@@ -1,12 +1,14 @@
 #include "uploader/util/fs.hpp"
 
 #include "uploader/util/error.hpp"
+#include "uploader/util/log.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
 #include <random>
 #include <set>
 #include <sys/stat.h>
@@ -73,6 +75,12 @@ std::string read_file(const fs::path &path) {
 StagedFile::StagedFile(fs::path target) : m_target(std::move(target)) {
   fs::path folder = m_target.parent_path();
   std::string base = m_target.filename().string();
+  // Creating a file holds its folder's lock, and on ext4 without a journal
+  // the inode search can take a millisecond (inodes freed in the last
+  // minutes are skipped one by one). A second thread would spin on that
+  // lock in the kernel; waiting here lets it sleep.
+  static std::mutex create_mutex;
+  std::lock_guard lock(create_mutex);
   for (int attempt = 0; attempt < 16 && m_fd < 0; ++attempt) {
     m_temp = folder / ("." + base + ".tmp-" + random_suffix());
     m_fd =
@@ -256,6 +264,7 @@ std::size_t recover_interrupted_commit(const fs::path &journal_folder) {
 
 void commit_all(std::span<StagedFile *const> files,
                 const fs::path &journal_folder) {
+  PhaseTimer timer("commit");
   std::set<std::string> folders;
   for (StagedFile *file : files) {
     file->finish(false);
@@ -282,6 +291,7 @@ void commit_all(std::span<StagedFile *const> files,
       }
     }
   }
+  timer.phase("synced " + std::to_string(files.size()) + " files");
   fs::path journal;
   if (!journal_folder.empty() && files.size() > 1) {
     std::string entries;
@@ -306,6 +316,7 @@ void commit_all(std::span<StagedFile *const> files,
     }
     throw;
   }
+  timer.phase("renamed them");
   // Then the renames.
   for (int fd : folder_fds) {
     ::fsync(fd);

@@ -52,4 +52,19 @@ void log(LogLevel level, std::string_view message) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
+PhaseTimer::PhaseTimer(std::string_view what)
+    : m_what(what), m_last(std::chrono::steady_clock::now()) {}
+
+void PhaseTimer::phase(std::string_view name) {
+  auto now = std::chrono::steady_clock::now();
+  if (log_level() == LogLevel::trace) {
+    auto ms = std::chrono::duration<double, std::milli>(now - m_last).count();
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", ms);
+    log(LogLevel::trace,
+        m_what + ": " + std::string(name) + " in " + text + " ms");
+  }
+  m_last = now;
+}
+
 } // namespace uploader::util
