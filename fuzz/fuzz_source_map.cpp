@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data,
   sm::is_sourcemap(text);
   try {
     sm::ParsedMap map = sm::parse_source_map(text);
+    // inject trusts the parse's verdict instead of sniffing maps twice.
+    if (map.passes_is_sourcemap != sm::is_sourcemap(text)) {
+      std::abort();
+    }
     std::string out;
     sm::LineEdit edit = sm::line_edit_for_insert(text, size / 2);
     sm::MapWriteOptions options;
@@ -28,11 +33,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data,
     sm::parse_source_map(out);
   } catch (const uploader::Error &) {
   }
-  // The raw bytes as a `mappings` string too, with small index ranges.
-  try {
-    std::string out;
-    sm::rewrite_mappings(text, 4, 4, nullptr, out);
-  } catch (const uploader::Error &) {
+  // The raw bytes as a `mappings` string too, with small index ranges; the
+  // fast path must give what re-encoding the tokens gives.
+  sm::LineEdit shift;
+  shift.split_line = static_cast<std::uint32_t>(size % 3);
+  shift.has_tail = true;
+  shift.content_lines = static_cast<std::uint32_t>(size % 7);
+  for (const sm::LineEdit *edit :
+       {static_cast<sm::LineEdit *>(nullptr), &shift}) {
+    std::string fast;
+    std::string slow;
+    bool fast_failed = false;
+    bool slow_failed = false;
+    try {
+      sm::rewrite_mappings(text, 4, 4, edit, fast);
+    } catch (const uploader::Error &) {
+      fast_failed = true;
+    }
+    try {
+      sm::reencode_mappings(text, 4, 4, edit, slow);
+    } catch (const uploader::Error &) {
+      slow_failed = true;
+    }
+    if (fast_failed != slow_failed || fast != slow) {
+      std::abort();
+    }
   }
   std::size_t pos = 0;
   std::int64_t value = 0;

@@ -9,6 +9,8 @@ npm install of Vite."""
 import base64
 import json
 import shutil
+
+import pytest
 from pathlib import Path
 
 from helpers.dist import make_bundle
@@ -92,3 +94,49 @@ def test_second_inject_changes_no_byte(uploader, tmp_path):
     result = run([uploader, "inject", str(root)])
     assert result.returncode == 0, result.output
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+NOT_MAPS = {
+    # Referenced, and not JSON: the parse fails, the sniff says no.
+    "unparsable": ("broken.js.map", "this is not a source map\n", True),
+    # Referenced, and JSON without the fields of a map: parses, sniff says no.
+    "fieldless": ("broken.js.map", '{"version": 3, "file": "broken.js"}', True),
+    # Referenced by nothing: only the sniff at the end looks at it.
+    "orphan": ("notes.map", '{"hello": "world"}', False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_MAPS))
+def test_map_named_file_that_is_no_map_matches_sentry_cli(sentry_cli, uploader, tmp_path, case):
+    """inject takes `.map` files for maps without reading them first; when
+    one is not, the run starts over and must end exactly like sentry-cli's."""
+    name, text, referenced = NOT_MAPS[case]
+    source = generated_build(tmp_path / "source")
+    js = "function broken(){return 1}\n"
+    if referenced:
+        js += "//# sourceMappingURL=" + name + "\n"
+    (source / "broken.js").write_text(js)
+    (source / name).write_text(text)
+    theirs, ours = tmp_path / "theirs", tmp_path / "ours"
+    shutil.copytree(source, theirs)
+    shutil.copytree(source, ours)
+    env = clean_env(HOME=str(tmp_path), SENTRY_LOAD_DOTENV="0")
+    reference = run([sentry_cli, "sourcemaps", "inject", "."], cwd=theirs, env=env)
+    result = run([uploader, "inject", "--verbose", "."], cwd=ours, env=env)
+    assert result.returncode == reference.returncode, result.output + reference.output
+    assert "is not a source map: sniffing every file" in result.output
+    assert files_under(ours) == files_under(theirs)
+    if reference.returncode != 0:
+        # sentry-cli stops at the bad map, having rewritten the files before
+        # it; we refuse before changing anything (an intended difference).
+        assert "invalid sourcemap ./" + name in result.output
+        for relative in files_under(source):
+            assert (ours / relative).read_bytes() == (source / relative).read_bytes(), relative
+        return
+    for relative in files_under(theirs):
+        mine, expected = (ours / relative).read_bytes(), (theirs / relative).read_bytes()
+        if relative.suffix == ".map" and relative.name != name:
+            assert json.loads(mine) == json.loads(expected), relative
+        else:
+            assert mine == expected, relative
+    assert "//# debugId=" in (ours / "broken.js").read_text()

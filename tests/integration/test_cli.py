@@ -1,6 +1,8 @@
 """The command line contract: help, version, dispatch and usage errors."""
 import re
 
+from helpers.dist import snapshot, write_dist
+
 
 def listed_commands(help_text):
     lines = help_text.split("Commands:\n", 1)[1].splitlines()
@@ -62,3 +64,26 @@ def test_no_arguments_prints_usage_to_stderr_and_exits_2(cli):
     result = cli()
     assert result.returncode == 2
     assert result.stderr.startswith("Usage: sentry-sourcemaps <COMMAND>")
+
+
+def test_inject_log_level_trace_times_each_phase(cli, tmp_path):
+    dist = write_dist(tmp_path / "dist")
+    result = cli("inject", "--log-level", "trace", str(dist))
+    assert result.returncode == 0, result.output
+    phases = re.findall(r"^inject: (.+) in \d+\.\d ms$", result.stderr, re.M)
+    assert phases == ["found 4 files", "read and classified them",
+                      "prepared the changes", "committed them"]
+    assert re.search(r"^commit: synced 4 files in \d+\.\d ms$", result.stderr, re.M)
+    # Not at the default level, nor with --verbose (debug).
+    again = write_dist(tmp_path / "again")
+    result = cli("inject", "--verbose", str(again))
+    assert result.returncode == 0 and " ms\n" not in result.stderr
+
+
+def test_inject_rejects_an_unknown_log_level(cli, tmp_path):
+    dist = write_dist(tmp_path / "dist")
+    before = snapshot(dist)
+    result = cli("inject", "--log-level", "loud", str(dist))
+    assert result.returncode == 2
+    assert "unknown log level 'loud'; accepted: trace, debug, info, warn, error" in result.stderr
+    assert snapshot(dist) == before

@@ -139,24 +139,9 @@ TEST(SourcemapMappings, RejectsInvalidMappings) {
 
 namespace {
 
-// The token pipeline rewrite_mappings falls back to: decode, adjust, encode.
 std::string rewrite_by_tokens(std::string_view mappings, const LineEdit *edit) {
-  MappingsDecoder decoder(mappings, 10, 10);
   std::string out;
-  MappingsEncoder encoder(out);
-  std::vector<Token> line;
-  std::vector<Token> adjusted;
-  while (decoder.next_line(line)) {
-    adjusted.clear();
-    if (edit == nullptr) {
-      adjusted = line;
-    } else {
-      adjust_line(line, *edit, adjusted);
-    }
-    for (const Token &token : adjusted) {
-      encoder.add(token);
-    }
-  }
+  reencode_mappings(mappings, 10, 10, edit, out);
   return out;
 }
 

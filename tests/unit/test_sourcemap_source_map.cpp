@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 using namespace uploader::sourcemap;
 
 namespace {
@@ -89,4 +92,28 @@ TEST(SourcemapSourceMap, SniffsSourceMapsLikeSentryCli) {
   EXPECT_FALSE(is_sourcemap(R"({"version":3,"sources":null,"mappings":""})"));
   EXPECT_FALSE(is_sourcemap("var a = {};"));
   EXPECT_FALSE(is_sourcemap(R"({"version":3,"sources":[],"mappings":""} x)"));
+}
+
+TEST(SourcemapSourceMap, ParseGivesTheSniffVerdict) {
+  // inject relies on this instead of sniffing every map before parsing it.
+  const std::vector<std::string> texts = {
+      R"({"version":3,"sources":[],"mappings":""})",
+      R"({"file":"a","names":[],"mappings":""})",
+      R"({"version":3,"sourceRoot":"","mappings":"AAAA"})",
+      R"({"version":3,"sourcesContent":[null],"mappings":""})",
+      R"({"sections":[]})",
+      R"({"version":3,"sources":[],"sections":null,"mappings":""})",
+      R"({"version":3,"file":"index.js"})",
+      R"({"version":3,"sources":null,"mappings":""})",
+      R"({"version":null,"sources":[],"mappings":""})",
+      R"({"file":null,"sources":[],"mappings":""})",
+      R"({"version":3,"sources":[],"mappings":null})",
+      R"({"sources":[],"mappings":""})",
+      ")]}'\n{\"version\":3,\"names\":[],\"mappings\":\"\"}",
+      R"({})",
+  };
+  for (const std::string &text : texts) {
+    ParsedMap map = parse_source_map(text);
+    EXPECT_EQ(map.passes_is_sourcemap, is_sourcemap(text)) << text;
+  }
 }

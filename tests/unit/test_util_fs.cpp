@@ -1,11 +1,14 @@
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
+#include "uploader/util/parallel_close.hpp"
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace uploader::util;
 namespace fs = std::filesystem;
@@ -104,4 +107,51 @@ TEST_F(UtilFs, StagingFailsCleanlyInReadOnlyFolder) {
   }
   EXPECT_THROW(StagedFile staged(file), uploader::Error);
   EXPECT_EQ(read_file(file), "old");
+}
+
+TEST_F(UtilFs, CommitAllFreesTheReplacedFiles) {
+  // The replaced files are held open across the renames and closed on other
+  // threads; once commit_all returns, none may still be open.
+  std::vector<std::unique_ptr<StagedFile>> staged;
+  std::vector<StagedFile *> pointers;
+  for (int i = 0; i < 40; ++i) {
+    fs::path path = m_dir / ("f" + std::to_string(i));
+    std::ofstream(path) << "old " << i;
+    staged.push_back(std::make_unique<StagedFile>(path));
+    staged.back()->write("new " + std::to_string(i));
+    pointers.push_back(staged.back().get());
+  }
+  auto open_deleted = [] {
+    int count = 0;
+    for (const auto &entry : fs::directory_iterator("/proc/self/fd")) {
+      std::error_code error;
+      count += fs::read_symlink(entry.path(), error)
+                   .string()
+                   .ends_with(" (deleted)");
+    }
+    return count;
+  };
+  int before = open_deleted();
+  commit_all(pointers);
+  EXPECT_EQ(open_deleted(), before);
+  EXPECT_EQ(read_file(m_dir / "f17"), "new 17");
+  EXPECT_EQ(entries(), 40u);
+}
+
+TEST(UtilParallelCloser, ClosesEveryQueuedDescriptor) {
+  std::vector<int> fds;
+  {
+    ParallelCloser closer(3);
+    for (int i = 0; i < 50; ++i) {
+      int pipe_fds[2];
+      ASSERT_EQ(::pipe(pipe_fds), 0);
+      fds.insert(fds.end(), {pipe_fds[0], pipe_fds[1]});
+      closer.close_later(pipe_fds[0]);
+      closer.close_later(pipe_fds[1]);
+    }
+    closer.close_later(-1); // ignored
+  }
+  for (int fd : fds) {
+    EXPECT_EQ(::fcntl(fd, F_GETFD), -1) << fd;
+  }
 }

@@ -111,6 +111,13 @@ int run(int argc, char **argv) {
   // memory; two arenas are plenty for our few threads and keep peak RSS
   // bound to the largest files in flight.
   mallopt(M_ARENA_MAX, 2);
+  // Files are read into, and maps written from, buffers of megabytes. By
+  // default each is a fresh mmap that is faulted in page by page and
+  // unmapped when freed; keeping freed memory in the heap lets the next file
+  // reuse pages that are already mapped. The heap still only grows to the
+  // largest set of buffers in use at once.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   std::vector<std::string> args(argv + 1, argv + argc);
   return run(args);
 }

@@ -35,6 +35,17 @@ struct FileInfo {
   discovery::FileKind kind = discovery::FileKind::source;
   bool skipped_type = false; // RAM bundle, Hermes bytecode
   std::optional<DebugId> debug_id;
+  // Taken for a source map by its name, unread: the parse that inject does
+  // anyway (or a sniff at the end, if nothing references it) must confirm.
+  bool presumed_map = false;
+};
+
+// A file taken for a source map by its name is not one: the run starts over
+// and sniffs every file first.
+class PresumptionRefuted : public Error {
+public:
+  explicit PresumptionRefuted(const std::string &url)
+      : Error(url + " is not a source map after all") {}
 };
 
 bool is_hermes_bytecode(std::string_view contents) {
@@ -109,7 +120,7 @@ public:
            std::vector<std::string> extensions, Report &report)
       : m_files(std::move(files)), m_dry_run(dry_run),
         m_skip_invalid(skip_invalid), m_extensions(std::move(extensions)),
-        m_report(report) {
+        m_report(report), m_confirmed(m_files.size(), 0) {
     for (std::size_t i = 0; i < m_files.size(); ++i) {
       m_by_url.emplace(m_files[i].file.url, i);
       if (m_files[i].kind == discovery::FileKind::sourcemap) {
@@ -157,6 +168,18 @@ public:
       }
     }
     return errors;
+  }
+
+  // Sniffs the files presumed to be maps that no task parsed. True if every
+  // presumption held; false means nothing may be committed.
+  bool confirm_presumed_maps() {
+    for (std::size_t i = 0; i < m_files.size() && !m_refuted; ++i) {
+      if (m_files[i].presumed_map && m_confirmed[i] == 0) {
+        confirm(m_files[i],
+                sourcemap::is_sourcemap(util::read_file(m_files[i].file.path)));
+      }
+    }
+    return !m_refuted;
   }
 
   void commit() {
@@ -347,7 +370,7 @@ private:
       } else {
         const FileInfo &map_info = *found;
         std::string map_text = current_contents(map_info, local);
-        ParsedMap map = parse_map(map_text, map_info.file.url);
+        ParsedMap map = parse_found_map(map_info, map_text);
         bool fresh = !map.debug_id.has_value();
         id = map.debug_id ? *map.debug_id
                           : sourcemap::debug_id_from_js_and_map(js, map_text);
@@ -373,6 +396,35 @@ private:
     }
     local[info.file.path.string()] = PendingWrite{std::move(staged)};
     return id;
+  }
+
+  // Records what sniffing the presumed map `info` says; false if it is not
+  // a map after all.
+  bool confirm(const FileInfo &info, bool is_sourcemap) {
+    m_confirmed[static_cast<std::size_t>(&info - m_files.data())] = 1;
+    if (!is_sourcemap) {
+      m_refuted = true;
+    }
+    return is_sourcemap;
+  }
+
+  // parse_map, confirming (or refuting) a map presumed by its name.
+  ParsedMap parse_found_map(const FileInfo &info, std::string_view text) {
+    if (!info.presumed_map) {
+      return parse_map(text, info.file.url);
+    }
+    try {
+      ParsedMap map = sourcemap::parse_source_map(text);
+      if (!confirm(info, map.passes_is_sourcemap)) {
+        throw PresumptionRefuted(info.file.url);
+      }
+      return map;
+    } catch (const sourcemap::JsonError &error) {
+      if (!confirm(info, sourcemap::is_sourcemap(text))) {
+        throw PresumptionRefuted(info.file.url);
+      }
+      throw Error("invalid sourcemap " + info.file.url + ": " + error.what());
+    }
   }
 
   static ParsedMap parse_map(std::string_view text, const std::string &name) {
@@ -441,6 +493,10 @@ private:
   std::map<std::string, PendingWrite> m_pending;
   util::WriteResolver m_resolver;
   std::mutex m_resolver_mutex;
+  // Per file: a presumed map's sniff verdict is known (tasks that run in
+  // parallel never share a file, so they write distinct elements).
+  std::vector<std::uint8_t> m_confirmed;
+  std::atomic<bool> m_refuted{false};
 
 public:
   // Where commit() keeps its journal of renames (see util::commit_all).
@@ -448,11 +504,19 @@ public:
 };
 
 // Classifies `file` (moved into `info`); fills `fact` for the reference scan.
+// With `presume_maps`, a `.map` file is taken for a source map unread (the
+// usual case; confirmed later), which spares reading and scanning it twice.
 void analyse(discovery::DiscoveredFile &file, FileInfo &info,
-             discovery::FileFacts &fact) {
-  std::string contents = util::read_file(file.path);
+             discovery::FileFacts &fact, bool presume_maps) {
   fact.url = file.url;
   std::string name = file.path.filename().string();
+  if (presume_maps && name.ends_with(".map")) {
+    info.kind = fact.kind = discovery::FileKind::sourcemap;
+    info.presumed_map = true;
+    info.file = std::move(file);
+    return;
+  }
+  std::string contents = util::read_file(file.path);
   if (sourcemap::is_sourcemap(contents)) {
     info.kind = fact.kind = discovery::FileKind::sourcemap;
   } else if (is_ram_bundle(name, contents) || is_hermes_bytecode(contents)) {
@@ -466,6 +530,48 @@ void analyse(discovery::DiscoveredFile &file, FileInfo &info,
     }
   }
   info.file = std::move(file);
+}
+
+// One attempt at the whole injection (see analyse for `presume_maps`).
+// Returns false, having changed nothing, if a presumed map was not one.
+bool attempt(const InjectOptions &options,
+             std::vector<discovery::DiscoveredFile> walked, bool presume_maps,
+             InjectResult &result, util::PhaseTimer &timer) {
+  // Analyse every file once: kind, written map location, debug id.
+  std::vector<FileInfo> files(walked.size());
+  std::vector<discovery::FileFacts> all_facts(walked.size());
+  for_each_index(walked.size(), [&](std::size_t i) {
+    analyse(walked[i], files[i], all_facts[i], presume_maps);
+  });
+  std::vector<discovery::FileFacts> facts;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!files[i].skipped_type) {
+      facts.push_back(std::move(all_facts[i]));
+    }
+  }
+  timer.phase("read and classified them");
+
+  result.files_found = files.size();
+  auto references = discovery::collect_sourcemap_references(facts);
+  Injector injector(std::move(files), options.dry_run, options.skip_invalid,
+                    options.extensions, result.report);
+  if (!options.roots.empty()) {
+    injector.m_journal_folder = options.roots.front();
+  }
+  result.errors = injector.prepare(references);
+  if (!injector.confirm_presumed_maps()) {
+    return false; // the injector's staged files are removed with it
+  }
+  timer.phase("prepared the changes");
+  if (!result.errors.empty()) {
+    injector.discard();
+    return true;
+  }
+  if (!options.dry_run) {
+    injector.commit();
+    timer.phase("committed them");
+  }
+  return true;
 }
 
 } // namespace
@@ -488,38 +594,14 @@ InjectResult inject_debug_ids(const InjectOptions &options) {
   std::vector<discovery::DiscoveredFile> walked = discovery::walk(walk_options);
   timer.phase("found " + std::to_string(walked.size()) + " files");
 
-  // Analyse every file once: kind, written map location, debug id.
-  std::vector<FileInfo> files(walked.size());
-  std::vector<discovery::FileFacts> all_facts(walked.size());
-  for_each_index(walked.size(), [&](std::size_t i) {
-    analyse(walked[i], files[i], all_facts[i]);
-  });
-  std::vector<discovery::FileFacts> facts;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (!files[i].skipped_type) {
-      facts.push_back(std::move(all_facts[i]));
-    }
-  }
-
-  timer.phase("read and classified them");
-  result.files_found = files.size();
-  auto references = discovery::collect_sourcemap_references(facts);
-  Injector injector(std::move(files), options.dry_run, options.skip_invalid,
-                    options.extensions, result.report);
-  if (!options.roots.empty()) {
-    injector.m_journal_folder = options.roots.front();
-  }
-  result.errors = injector.prepare(references);
-  timer.phase("prepared the changes");
-  if (!result.errors.empty()) {
-    injector.discard();
+  if (attempt(options, walked, true, result, timer)) {
     return result;
   }
-  if (!options.dry_run) {
-    injector.commit();
-    timer.phase("committed them");
-  }
-  return result;
+  util::log_debug("a .map file is not a source map: sniffing every file");
+  InjectResult exact;
+  exact.recovered = result.recovered;
+  attempt(options, std::move(walked), false, exact, timer);
+  return exact;
 }
 
 } // namespace uploader::inject

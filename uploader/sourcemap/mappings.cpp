@@ -341,25 +341,10 @@ void adjust_line(const std::vector<Token> &line, const LineEdit &edit,
   }
 }
 
-void rewrite_mappings(std::string_view mappings, std::uint32_t source_count,
-                      std::uint32_t name_count, const LineEdit *edit,
-                      std::string &out,
-                      const std::function<void(std::string &)> &flush) {
-  std::size_t insert_at = 0;
-  if (is_canonical_for_edit(mappings, source_count, name_count, edit,
-                            insert_at)) {
-    if (edit == nullptr) {
-      out += mappings;
-    } else {
-      out += mappings.substr(0, insert_at);
-      out.append(edit->inserted_lines, ';');
-      out += mappings.substr(insert_at);
-    }
-    if (flush && out.size() >= k_flush_size) {
-      flush(out);
-    }
-    return;
-  }
+void reencode_mappings(std::string_view mappings, std::uint32_t source_count,
+                       std::uint32_t name_count, const LineEdit *edit,
+                       std::string &out,
+                       const std::function<void(std::string &)> &flush) {
   MappingsDecoder decoder(mappings, source_count, name_count);
   MappingsEncoder encoder(out);
   std::vector<Token> line;
@@ -380,6 +365,28 @@ void rewrite_mappings(std::string_view mappings, std::uint32_t source_count,
       flush(out);
     }
   }
+}
+
+void rewrite_mappings(std::string_view mappings, std::uint32_t source_count,
+                      std::uint32_t name_count, const LineEdit *edit,
+                      std::string &out,
+                      const std::function<void(std::string &)> &flush) {
+  std::size_t insert_at = 0;
+  if (is_canonical_for_edit(mappings, source_count, name_count, edit,
+                            insert_at)) {
+    if (edit == nullptr) {
+      out += mappings;
+    } else {
+      out += mappings.substr(0, insert_at);
+      out.append(edit->inserted_lines, ';');
+      out += mappings.substr(insert_at);
+    }
+    if (flush && out.size() >= k_flush_size) {
+      flush(out);
+    }
+    return;
+  }
+  reencode_mappings(mappings, source_count, name_count, edit, out, flush);
 }
 
 } // namespace uploader::sourcemap

@@ -126,4 +126,11 @@ void rewrite_mappings(std::string_view mappings, std::uint32_t source_count,
                       std::string &out,
                       const std::function<void(std::string &)> &flush = {});
 
+// rewrite_mappings without the fast path: decodes every token, applies
+// `edit` and encodes them again.
+void reencode_mappings(std::string_view mappings, std::uint32_t source_count,
+                       std::uint32_t name_count, const LineEdit *edit,
+                       std::string &out,
+                       const std::function<void(std::string &)> &flush = {});
+
 } // namespace uploader::sourcemap

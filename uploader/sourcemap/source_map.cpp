@@ -219,6 +219,10 @@ std::unique_ptr<ParsedMap> parse_map_object(JsonReader &reader, int depth) {
   std::optional<DebugId> legacy_id;
   std::optional<JsonString> mappings;
   std::optional<JsonString> range_mappings;
+  // Which of is_sourcemap's fields are present and not null.
+  bool has_version = false;
+  bool has_file = false;
+  bool has_sources_like = false;
   bool first = true;
   while (reader.next_member(first, '}')) {
     std::size_t key_at = reader.pos();
@@ -229,12 +233,14 @@ std::unique_ptr<ParsedMap> parse_map_object(JsonReader &reader, int depth) {
       check_duplicate(reader, seen, key, key_at);
       if (!reader.consume_null()) {
         read_u32(reader, "version");
+        has_version = true;
       }
     } else if (key == "file") {
       check_duplicate(reader, seen, key, key_at);
       if (reader.consume_null()) {
         continue;
       }
+      has_file = true;
       if (reader.peek_type() == JsonType::string) {
         map->file = reader.read_string();
       } else {
@@ -243,7 +249,7 @@ std::unique_ptr<ParsedMap> parse_map_object(JsonReader &reader, int depth) {
       }
     } else if (key == "sources") {
       check_duplicate(reader, seen, key, key_at);
-      read_optional_array(reader, key, [&] {
+      has_sources_like |= read_optional_array(reader, key, [&] {
         if (reader.consume_null()) {
           map->sources.push_back(JsonString{});
           return;
@@ -256,9 +262,10 @@ std::unique_ptr<ParsedMap> parse_map_object(JsonReader &reader, int depth) {
     } else if (key == "sourceRoot") {
       check_duplicate(reader, seen, key, key_at);
       map->source_root = read_optional_string(reader, key);
+      has_sources_like |= map->source_root.has_value();
     } else if (key == "sourcesContent") {
       check_duplicate(reader, seen, key, key_at);
-      read_optional_array(reader, key, [&] {
+      has_sources_like |= read_optional_array(reader, key, [&] {
         if (reader.consume_null()) {
           map->sources_content.emplace_back();
           return;
@@ -275,7 +282,7 @@ std::unique_ptr<ParsedMap> parse_map_object(JsonReader &reader, int depth) {
       });
     } else if (key == "names") {
       check_duplicate(reader, seen, key, key_at);
-      read_optional_array(reader, key, [&] {
+      has_sources_like |= read_optional_array(reader, key, [&] {
         JsonType type = reader.peek_type();
         if (type == JsonType::string) {
           map->names.push_back(reader.read_string());
@@ -339,6 +346,9 @@ std::unique_ptr<ParsedMap> parse_map_object(JsonReader &reader, int depth) {
     }
   }
   map->debug_id = camel_id ? camel_id : legacy_id;
+  map->passes_is_sourcemap =
+      ((has_version || has_file) && has_sources_like && mappings.has_value()) ||
+      has_sections;
   if (mappings) {
     if (mappings->escaped) {
       map->mappings = own(*map, mappings->decode());

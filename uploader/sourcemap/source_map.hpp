@@ -40,6 +40,9 @@ struct ParsedMap {
   std::optional<std::string> facebook_sources; // re-serialized JSON
   std::vector<Section> sections;
   std::optional<DebugId> debug_id; // `debugId`, else `debug_id`
+  // What is_sourcemap() says of the text this map was parsed from (a text
+  // that parses is valid JSON, so only the fields present decide).
+  bool passes_is_sourcemap = false;
 
   // Storage for converted values that `JsonString`s point to.
   std::deque<std::string> owned;

@@ -2,6 +2,7 @@
 
 #include "uploader/util/error.hpp"
 #include "uploader/util/log.hpp"
+#include "uploader/util/parallel_close.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -303,12 +304,22 @@ void commit_all(std::span<StagedFile *const> files,
     write_file_atomic(journal, entries);
   }
   long exit_after = exit_after_renames();
+  ParallelCloser closer;
   try {
     for (StagedFile *file : files) {
       if (exit_after-- == 0) {
         std::_Exit(137);
       }
-      file->rename_over();
+      // Hold the file being replaced open, so that freeing it happens on
+      // the closer's threads, not inside rename.
+      int old_fd = ::open(file->target().c_str(), O_RDONLY | O_CLOEXEC);
+      try {
+        file->rename_over();
+      } catch (...) {
+        closer.close_later(old_fd);
+        throw;
+      }
+      closer.close_later(old_fd);
     }
   } catch (...) {
     for (int fd : folder_fds) {
