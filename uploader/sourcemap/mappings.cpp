@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace uploader::sourcemap {
 
@@ -24,28 +25,40 @@ char *encode_diff(char *out, std::uint32_t value, std::uint32_t base) {
 // encode_vlq writes a difference of two u32 values: at most 7 digits, no
 // superfluous high zero digit, no negative zero. False otherwise (also for
 // anything invalid: the slow path then reports it).
-bool read_canonical_vlq(const char *&p, const char *end, std::int64_t &value) {
-  std::uint64_t accumulated = 0;
-  for (int shift = 0; shift <= 30; shift += 5) {
-    if (p == end) {
-      return false;
+[[gnu::always_inline]] inline bool
+read_canonical_vlq(const char *&p, const char *end, std::int64_t &value) {
+  if (p == end) {
+    return false;
+  }
+  std::int8_t digit = k_vlq_digit_values[static_cast<unsigned char>(*p++)];
+  if (digit < 0) {
+    return false; // also an empty value: `,` or `;`
+  }
+  auto accumulated = static_cast<std::uint64_t>(digit & 31);
+  if ((digit & 32) == 0) {
+    if (accumulated == 1) {
+      return false; // negative zero
     }
-    std::int8_t digit = k_vlq_digit_values[static_cast<unsigned char>(*p)];
-    if (digit < 0) {
-      return false;
-    }
-    ++p;
-    accumulated |= static_cast<std::uint64_t>(digit & 31) << shift;
-    if ((digit & 32) == 0) {
-      if ((shift > 0 && (digit & 31) == 0) || accumulated == 1) {
+  } else {
+    int shift = 5;
+    do {
+      if (p == end || shift > 30) {
         return false;
       }
-      auto magnitude = static_cast<std::int64_t>(accumulated >> 1);
-      value = (accumulated & 1) != 0 ? -magnitude : magnitude;
-      return true;
+      digit = k_vlq_digit_values[static_cast<unsigned char>(*p++)];
+      if (digit < 0) {
+        return false;
+      }
+      accumulated |= static_cast<std::uint64_t>(digit & 31) << shift;
+      shift += 5;
+    } while ((digit & 32) != 0);
+    if ((digit & 31) == 0) {
+      return false; // a superfluous high zero digit
     }
   }
-  return false;
+  auto magnitude = static_cast<std::int64_t>(accumulated >> 1);
+  value = (accumulated & 1) != 0 ? -magnitude : magnitude;
+  return true;
 }
 
 // Adds `delta` to `value` if the result stays in [0, limit).
@@ -84,16 +97,28 @@ bool is_canonical_for_edit(std::string_view mappings,
       if (previous_count > 0 && *p++ != ',') {
         return false;
       }
+      // A segment has 1, 4 or 5 values; anything else is invalid.
       std::array<std::int64_t, 5> values{};
-      int count = 0;
-      while (p != end && *p != ',' && *p != ';') {
-        if (count == 5 || !read_canonical_vlq(p, end, values[count])) {
+      auto at_separator = [&] { return p == end || *p == ',' || *p == ';'; };
+      if (!read_canonical_vlq(p, end, values[0])) {
+        return false;
+      }
+      int count = 1;
+      if (!at_separator()) {
+        if (!read_canonical_vlq(p, end, values[1]) || at_separator() ||
+            !read_canonical_vlq(p, end, values[2]) || at_separator() ||
+            !read_canonical_vlq(p, end, values[3])) {
           return false;
         }
-        ++count;
+        count = 4;
+        if (!at_separator()) {
+          if (!read_canonical_vlq(p, end, values[4]) || !at_separator()) {
+            return false;
+          }
+          count = 5;
+        }
       }
-      if ((count != 1 && count != 4 && count != 5) || values[0] < 0 ||
-          !add_in_range(col, values[0], k_u32_limit)) {
+      if (values[0] < 0 || !add_in_range(col, values[0], k_u32_limit)) {
         return false; // invalid, or unsorted columns (the encoder sorts)
       }
       if (previous_count > 0 && values[0] == 0) {
@@ -137,24 +162,31 @@ bool is_canonical_for_edit(std::string_view mappings,
 
 LineEdit line_edit_for_insert(std::string_view js, std::size_t offset,
                               std::uint32_t inserted_lines) {
+  // Newlines are found with memchr: minified files have long lines.
+  auto count_newlines = [&](std::size_t from, std::size_t to,
+                            std::size_t &last_end) {
+    std::uint32_t count = 0;
+    const char *p = js.data() + from;
+    const char *end = js.data() + to;
+    while (p < end) {
+      const void *hit = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+      if (hit == nullptr) {
+        break;
+      }
+      p = static_cast<const char *>(hit) + 1;
+      last_end = static_cast<std::size_t>(p - js.data());
+      ++count;
+    }
+    return count;
+  };
   LineEdit edit;
   edit.inserted_lines = inserted_lines;
-  std::uint32_t newlines = 0;
   std::size_t line_start = 0;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (js[i] == '\n') {
-      ++newlines;
-      line_start = i + 1;
-    }
-  }
+  std::uint32_t newlines = count_newlines(0, offset, line_start);
   edit.split_line = newlines;
   edit.split_col = static_cast<std::uint32_t>(offset - line_start);
-  std::uint32_t total = newlines;
-  for (std::size_t i = offset; i < js.size(); ++i) {
-    if (js[i] == '\n') {
-      ++total;
-    }
-  }
+  std::size_t unused = 0;
+  std::uint32_t total = newlines + count_newlines(offset, js.size(), unused);
   edit.content_lines = total + ((!js.empty() && js.back() != '\n') ? 1u : 0u);
   edit.has_tail = offset < js.size();
   return edit;

@@ -48,14 +48,20 @@ std::string read_file(const fs::path &path) {
   if (fd < 0) {
     fail(path, "cannot read", errno);
   }
+  // Read straight into a buffer of the file's size (one read for most
+  // files); grow it if the file grew meanwhile.
   std::string contents;
   struct stat info {};
-  if (::fstat(fd, &info) == 0 && info.st_size > 0) {
-    contents.reserve(static_cast<std::size_t>(info.st_size));
-  }
-  char chunk[1 << 16];
+  std::size_t expected = ::fstat(fd, &info) == 0 && info.st_size > 0
+                             ? static_cast<std::size_t>(info.st_size)
+                             : 0;
+  contents.resize(expected + 1);
+  std::size_t size = 0;
   for (;;) {
-    ssize_t got = ::read(fd, chunk, sizeof(chunk));
+    if (size == contents.size()) {
+      contents.resize(contents.size() * 2 + 4096);
+    }
+    ssize_t got = ::read(fd, contents.data() + size, contents.size() - size);
     if (got < 0) {
       if (errno == EINTR) {
         continue;
@@ -67,9 +73,10 @@ std::string read_file(const fs::path &path) {
     if (got == 0) {
       break;
     }
-    contents.append(chunk, static_cast<std::size_t>(got));
+    size += static_cast<std::size_t>(got);
   }
   ::close(fd);
+  contents.resize(size);
   return contents;
 }
 
@@ -333,10 +340,12 @@ void commit_all(std::span<StagedFile *const> files,
     ::fsync(fd);
     ::close(fd);
   }
+  timer.phase("synced the folders");
   if (!journal.empty()) {
+    // Not synced: a journal that comes back after a crash names temporary
+    // files that no longer exist, and recovery then just removes it.
     std::error_code ec;
     fs::remove(journal, ec);
-    sync_folder(journal.parent_path());
   }
 }
 
