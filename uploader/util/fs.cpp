@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t k_buffer_limit = 1 << 20;
+constexpr std::size_t k_buffer_limit = 256 << 10;
 
 std::string errno_text(int error) { return std::strerror(error); }
 
