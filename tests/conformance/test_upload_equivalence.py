@@ -3,8 +3,14 @@ arrives at Sentry as equivalent bundles: same files, URLs, types, debug IDs,
 `sourcemap` headers, release, dist, org and projects.
 
 Known, intended difference: sentry-cli re-serialises every map before upload
-(its "rewrite" step); we upload the map bytes as built. The maps are compared
-as JSON values on the fields Sentry reads."""
+(its "rewrite" step: sources and names renumbered by first use, unused ones
+dropped, `ignoreList` dropped); we upload the map bytes as built (rewritten
+only for --strip-prefix / --strip-common-prefix, keeping every field). The
+maps are compared as JSON values on the fields Sentry reads, on builds whose
+maps use all their sources.
+
+Also compared: `--ignore-file` (gitignore syntax, relative to the working
+directory, `!` re-includes) and `--strip-common-prefix`."""
 import json
 import shutil
 
@@ -54,16 +60,49 @@ def received(sentry):
     return files, attributes, target
 
 
-@pytest.mark.parametrize("extra", [[], ["--strip-prefix", "../.."]],
-                         ids=["as-built", "strip-prefix"])
-def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path, extra):
+def absolute_sources(dist):
+    """Sources as a CI machine's absolute paths, for --strip-common-prefix."""
+    for path in dist.rglob("*.map"):
+        sourcemap = json.loads(path.read_text())
+        sourcemap["sources"] = ["/home/ci/shop/" + s.replace("../", "")
+                                for s in sourcemap["sources"]]
+        # A second file, so that the sources share only their folders (a
+        # lone source is its own common prefix, and nothing is stripped). A
+        # last token uses it: sentry-cli's rewrite drops unused sources.
+        sourcemap["sources"].append("/home/ci/shop/src/shared/util.ts")
+        sourcemap["sourcesContent"].append("export const util = 1;\n")
+        sourcemap["mappings"] += ",CCAA"
+        path.write_text(json.dumps(sourcemap))
+
+
+IGNORE_FILE = """# relative to the working directory, gitignore syntax
+legacy/
+*.js.map
+!dist/assets/chunks/vendor-*.map
+"""
+
+CASES = {
+    "as-built": ([], None),
+    "strip-prefix": (["--strip-prefix", "../.."], None),
+    "strip-common-prefix": (["--strip-common-prefix"], absolute_sources),
+    "ignore-file": (["--ignore-file", "upload.ignore"], None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path, case):
+    extra, prepare = CASES[case]
     dist = build(tmp_path)
+    if prepare:
+        prepare(dist)
     # Debug IDs injected once, so both tools upload byte-identical inputs.
     assert run([sentry_cli, "sourcemaps", "inject", str(dist)]).returncode == 0
     ours_dir = tmp_path / "ours"
     shutil.copytree(dist, ours_dir / "dist")
     theirs_dir = tmp_path / "theirs"
     shutil.copytree(dist, theirs_dir / "dist")
+    for cwd in (ours_dir, theirs_dir):
+        (cwd / "upload.ignore").write_text(IGNORE_FILE)
     args = ["--release", "shop@2.0.1", "--dist", "web", "-o", "acme", "-p", "web",
             "-p", "api", *extra, "dist"]
 
@@ -83,8 +122,19 @@ def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path, extra):
         assert ours[0][url] == theirs[0][url], url
     assert ours[1] == theirs[1]
     assert ours[2] == theirs[2]
-    sources = {tuple(data["sources"]) for kind, _, data in ours[0].values()
-               if kind == "source_map"}
-    assert all(not s.startswith("../") for srcs in sources for s in srcs) == bool(extra)
-    debug_ids = {h.get("debug-id") for _, h, _ in ours[0].values()}
-    assert None not in debug_ids and len(debug_ids) == 3
+    sources = [s for kind, _, data in ours[0].values() if kind == "source_map"
+               for s in data["sources"]]
+    if case == "strip-prefix":
+        assert sources and not any(s.startswith("../") for s in sources)
+    elif case == "strip-common-prefix":
+        assert sorted(sources) == ["app.min.ts", "index-abc123.ts", "shared/util.ts",
+                                   "shared/util.ts", "shared/util.ts",
+                                   "vendor-def456.ts"]
+    elif case == "ignore-file":
+        assert sorted(ours[0]) == ["~/assets/chunks/vendor-def456.js",
+                                   "~/assets/chunks/vendor-def456.js.map",
+                                   "~/assets/index-abc123.js"]
+    else:
+        assert sources and all(s.startswith("../") for s in sources)
+    debug_ids = {h.get("debug-id") for kind, h, _ in ours[0].values()}
+    assert None not in debug_ids

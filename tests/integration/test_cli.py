@@ -87,3 +87,14 @@ def test_inject_rejects_an_unknown_log_level(cli, tmp_path):
     assert result.returncode == 2
     assert "unknown log level 'loud'; accepted: trace, debug, info, warn, error" in result.stderr
     assert snapshot(dist) == before
+
+
+def test_inject_ignore_file_leaves_the_named_files_alone(cli, tmp_path):
+    dist = write_dist(tmp_path / "dist")
+    (tmp_path / "inject.ignore").write_text("vendor-*\n")
+    vendor = sorted(p for p in dist.rglob("vendor-*"))
+    before = {p: p.read_bytes() for p in vendor}
+    result = cli("inject", "-I", "inject.ignore", "dist", cwd=tmp_path)
+    assert result.returncode == 0, result.output
+    assert {p: p.read_bytes() for p in vendor} == before
+    assert "//# debugId=" in (dist / "assets/index-abc123.js").read_text()

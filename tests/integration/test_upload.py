@@ -455,3 +455,39 @@ def test_inject_failure_changes_nothing_and_sends_nothing(upload, sentry, tmp_pa
     assert "cannot inject debug IDs, no file was changed" in result.stderr
     assert "index-abc123.js.map" in result.stderr
     assert snapshot(dist) == before and sentry.requests == []
+
+
+def test_ignore_file_leaves_out_what_it_names(upload, sentry, tmp_path):
+    dist = write_dist(tmp_path / "dist")
+    (tmp_path / "upload.ignore").write_text("# maps of chunks stay home\ndist/assets/chunks/*.map\n")
+    result = upload("-o", "acme", "-p", "web", "--release", "app@1.0",
+                    "--ignore-file", "upload.ignore", "dist")
+    assert result.returncode == 0, result.output
+    urls = sorted(f["url"] for f in only_bundle(sentry)["manifest"]["files"].values())
+    assert urls == ["~/assets/chunks/vendor-def456.js", "~/assets/index-abc123.js",
+                    "~/assets/index-abc123.js.map"]
+    assert (dist / "assets/chunks/vendor-def456.js.map").exists()
+
+
+def test_missing_ignore_file_is_a_usage_error(upload, sentry, tmp_path):
+    dist = write_dist(tmp_path / "dist")
+    before = snapshot(dist)
+    result = upload("-o", "acme", "-p", "web", "--release", "app@1.0",
+                    "--ignore-file", "nope.ignore", "--delete-after", "dist")
+    assert result.returncode == 2
+    assert "error: cannot read --ignore-file: cannot read nope.ignore: " \
+           "No such file or directory" in result.stderr
+    assert sentry.requests == []
+    assert snapshot(dist) == before
+
+
+def test_no_rewrite_uploads_maps_unchanged(upload, sentry, tmp_path):
+    dist = write_dist(tmp_path / "dist")
+    result = upload("-o", "acme", "-p", "web", "--release", "app@1.0", "--no-rewrite",
+                    "--strip-prefix", "../..", "--strip-common-prefix", "dist")
+    assert result.returncode == 0, result.output
+    assert "warning: --no-rewrite: the maps are uploaded unchanged" in result.stderr
+    bundle = only_bundle(sentry)
+    path = next(p for p, f in bundle["manifest"]["files"].items()
+                if f["url"] == "~/assets/index-abc123.js.map")
+    assert bundle["files"][path] == (dist / "assets/index-abc123.js.map").read_bytes()

@@ -68,3 +68,22 @@ TEST_F(DiscoveryWalk, MissingRootIsAnError) {
   options.roots = {(m_dir / "nope").string()};
   EXPECT_THROW(walk(options), uploader::Error);
 }
+
+TEST_F(DiscoveryWalk, IgnoreFileLinesMatchPathsFromTheWorkingDirectory) {
+  // As sentry-cli's walker: relative to the working directory, the last
+  // matching line decides, `!` re-includes, `--ignore` globs win over it.
+  fs::path cwd = fs::current_path();
+  fs::current_path(m_dir.parent_path());
+  std::string root = m_dir.filename().string();
+  WalkOptions options;
+  options.roots = {root};
+  options.extensions = {"js", "mjs", "map"};
+  options.ignore_file_lines = {
+      "# comment",   "",          "*.js",         "!" + root + "/sub/skip/*.js",
+      root + "/b.*", "vendor/  ", "\\!literal.js"};
+  options.ignores = {"linked/"};
+  std::vector<std::string> found = urls(options);
+  fs::current_path(cwd);
+  EXPECT_EQ(found, (std::vector<std::string>{"c.js.map", "sub/e.mjs",
+                                             "sub/skip/f.js"}));
+}

@@ -1,7 +1,9 @@
+#include "uploader/sourcemap/rewrite.hpp"
 #include "uploader/sourcemap/source_map.hpp"
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -116,4 +118,32 @@ TEST(SourcemapSourceMap, ParseGivesTheSniffVerdict) {
     ParsedMap map = parse_source_map(text);
     EXPECT_EQ(map.passes_is_sourcemap, is_sourcemap(text)) << text;
   }
+}
+
+TEST(SourcemapRewrite, CommonPrefixOfAbsoluteSources) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(common_source_prefix(
+                V{"/ci/app/src/a.ts", "/ci/app/lib/b.ts", "webpack://x/c.ts"}),
+            "/ci/app");
+  EXPECT_EQ(common_source_prefix(V{"/ci/app/src/a.ts"}), "/ci/app/src/a.ts");
+  EXPECT_EQ(common_source_prefix(V{"/ci/a.ts", "/home/b.ts"}), std::nullopt);
+  EXPECT_EQ(common_source_prefix(V{"src/a.ts", "src/b.ts"}), std::nullopt);
+  EXPECT_EQ(common_source_prefix(V{"C:\\app\\a.ts", "C:\\app\\b.ts"}),
+            "C:\\app");
+  EXPECT_EQ(common_source_prefix(V{}), std::nullopt);
+}
+
+TEST(SourcemapRewrite, StripsTheCommonPrefixAfterTheGivenOnes) {
+  std::string input = R"({"version":3,"sources":["/ci/app/src/a.ts",)"
+                      R"("/ci/app/lib/b.ts","/other/c.ts"],"names":[],)"
+                      R"("mappings":"AAAA"})";
+  EXPECT_EQ(strip_source_prefixes(input, {"~", "/other"}),
+            R"({"version":3,"sources":["/ci/app/src/a.ts","/ci/app/lib/b.ts",)"
+            R"("c.ts"],"names":[],"mappings":"AAAA"})")
+      << "no common prefix across /ci and /other";
+  std::string shared = R"({"version":3,"sources":["/ci/app/src/a.ts",)"
+                       R"("/ci/app/lib/b.ts"],"names":[],"mappings":"AAAA"})";
+  EXPECT_EQ(strip_source_prefixes(shared, {"~"}),
+            R"({"version":3,"sources":["src/a.ts","lib/b.ts"],"names":[],)"
+            R"("mappings":"AAAA"})");
 }

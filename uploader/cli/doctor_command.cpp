@@ -27,6 +27,7 @@ constexpr std::array k_doctor_options{
                ".env.sentry-build-plugin)"},
     OptionSpec{"ignore", 'i', Arity::repeated, "GLOB",
                "Skip files and folders matching this glob"},
+    k_ignore_file_option,
     OptionSpec{"expect-inject", 0, Arity::flag, "",
                "The upload injects debug IDs (upload --inject): missing ones "
                "are not a failure"},
@@ -54,6 +55,7 @@ int run_doctor(const ParsedArgs &args) {
     options.folder = args.positionals.front();
   }
   options.ignores = args.values("ignore");
+  options.ignore_file_lines = read_ignore_files(args);
   options.expect_inject = args.has("expect-inject");
   NetworkSettings network = network_settings(args);
   options.client = std::move(network.client);

@@ -23,6 +23,7 @@ constexpr std::array k_inject_options{
                "replaces the defaults)"},
     OptionSpec{"ignore", 'i', Arity::repeated, "GLOB",
                "Skip files and folders matching this glob"},
+    k_ignore_file_option,
     OptionSpec{"dry-run", 0, Arity::flag, "",
                "Compute everything, change no file"},
     OptionSpec{"json", 0, Arity::flag, "",
@@ -112,6 +113,7 @@ int run_inject(const ParsedArgs &args) {
   options.roots = args.positionals;
   options.extensions = extensions;
   options.ignores = args.values("ignore");
+  options.ignore_file_lines = read_ignore_files(args);
   options.dry_run = dry_run;
   options.skip_invalid = args.has("skip-invalid");
   if (show) {

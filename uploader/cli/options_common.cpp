@@ -1,6 +1,7 @@
 #include "uploader/cli/options_common.hpp"
 
 #include "uploader/util/error.hpp"
+#include "uploader/util/fs.hpp"
 #include "uploader/util/log.hpp"
 #include "uploader/util/process.hpp"
 #include "uploader/util/redact.hpp"
@@ -11,6 +12,29 @@
 #include <cstdlib>
 
 namespace uploader::cli {
+
+std::vector<std::string> read_ignore_files(const ParsedArgs &args) {
+  std::vector<std::string> lines;
+  for (const auto &file : args.values("ignore-file")) {
+    std::string text;
+    try {
+      text = util::read_file(file);
+    } catch (const Error &error) {
+      throw UsageError("cannot read --ignore-file: " +
+                       std::string(error.what()));
+    }
+    std::size_t start = 0;
+    while (start < text.size()) {
+      std::size_t end = text.find('\n', start);
+      if (end == std::string::npos) {
+        end = text.size();
+      }
+      lines.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  return lines;
+}
 
 void apply_log_options(const ParsedArgs &args) {
   if (auto level = args.value("log-level")) {

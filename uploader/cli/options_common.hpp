@@ -12,6 +12,17 @@
 
 namespace uploader::cli {
 
+// `-I/--ignore-file FILE`, shared by the commands that walk a build.
+inline constexpr OptionSpec k_ignore_file_option{
+    "ignore-file", 'I', Arity::repeated, "FILE",
+    "Skip files matching the patterns of this gitignore-syntax file "
+    "(matched against paths relative to the working directory, as "
+    "sentry-cli does)"};
+
+// The lines of every --ignore-file, in order. Throws UsageError naming a
+// file that cannot be read (sentry-cli would silently ignore it).
+std::vector<std::string> read_ignore_files(const ParsedArgs &args);
+
 // Applies --verbose, --quiet and --log-level to the process log level.
 void apply_log_options(const ParsedArgs &args);
 

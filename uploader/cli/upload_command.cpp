@@ -52,11 +52,18 @@ constexpr std::array k_upload_options{
     OptionSpec{"strip-prefix", 0, Arity::repeated, "PREFIX",
                "Remove PREFIX from the start of the maps' source paths "
                "(rewrites the uploaded maps, not the files)"},
+    OptionSpec{"strip-common-prefix", 0, Arity::flag, "",
+               "Remove the folder prefix that all absolute source paths of a "
+               "map share (after the --strip-prefix ones)"},
+    OptionSpec{"no-rewrite", 0, Arity::flag, "",
+               "Upload the maps exactly as they are on disk (ignores "
+               "--strip-prefix and --strip-common-prefix)"},
     OptionSpec{"ext", 'x', Arity::repeated, "EXT",
                "File extensions to take from folders (default: js cjs mjs "
                "map jsbundle bundle; replaces the defaults)"},
     OptionSpec{"ignore", 'i', Arity::repeated, "GLOB",
                "Skip files and folders matching this glob"},
+    k_ignore_file_option,
     OptionSpec{"note", 0, Arity::value, "TEXT", "Note stored in the bundle"},
     OptionSpec{"wait", 0, Arity::flag, "",
                "Wait until Sentry processed the bundle (the default)"},
@@ -163,7 +170,18 @@ UploadSettings read_settings(const ParsedArgs &args) {
     }
   }
   s.plan.ignores = args.values("ignore");
+  s.plan.ignore_file_lines = read_ignore_files(args);
   s.bundles.strip_prefixes = args.values("strip-prefix");
+  if (args.has("strip-common-prefix")) {
+    s.bundles.strip_prefixes.push_back("~"); // as sentry-cli passes it
+  }
+  if (args.has("no-rewrite")) {
+    if (!s.bundles.strip_prefixes.empty()) {
+      util::log_warn("--no-rewrite: the maps are uploaded unchanged, "
+                     "--strip-prefix and --strip-common-prefix are ignored");
+    }
+    s.bundles.strip_prefixes.clear();
+  }
   s.plan.url_prefix = args.value("url-prefix").value_or("~");
   s.dry_run = args.has("dry-run");
   s.inject = args.has("inject");
@@ -498,6 +516,7 @@ private:
     inject::InjectOptions options;
     options.roots = m_settings.plan.roots;
     options.ignores = m_settings.plan.ignores;
+    options.ignore_file_lines = m_settings.plan.ignore_file_lines;
     options.dry_run = m_settings.dry_run;
     // With --ext, inject what it names (maps are always read); else the
     // inject command's own defaults (js cjs mjs).
@@ -540,7 +559,8 @@ private:
            m_target.org + "\n" + join(m_target.projects) + "\n" +
            m_target.release.value_or("") + "\n" + m_target.dist.value_or("") +
            "\n" + m_settings.plan.url_prefix + "\n" +
-           (m_settings.delete_after ? "delete" : "keep") + release_steps_key();
+           (m_settings.delete_after ? "delete" : "keep") + "\nstrip " +
+           join(m_settings.bundles.strip_prefixes) + release_steps_key();
   }
 
   // Changing what is done to the release makes an unchanged folder upload

@@ -129,4 +129,37 @@ bool IgnorePattern::matches(std::string_view relative_path, bool is_dir) const {
   return glob_match(m_glob, name);
 }
 
+void IgnoreFileRules::add_line(std::string_view line) {
+  if (line.ends_with('\r')) {
+    line.remove_suffix(1);
+  }
+  // Trailing spaces are dropped unless escaped with a backslash.
+  while (line.ends_with(' ') &&
+         !(line.size() >= 2 && line[line.size() - 2] == '\\')) {
+    line.remove_suffix(1);
+  }
+  if (line.empty() || line.starts_with('#')) {
+    return;
+  }
+  bool negated = line.starts_with('!');
+  if (negated) {
+    line.remove_prefix(1);
+  } else if (line.starts_with("\\!") || line.starts_with("\\#")) {
+    line.remove_prefix(1);
+  }
+  if (line.empty()) {
+    return;
+  }
+  m_rules.push_back(Rule{IgnorePattern(std::string(line)), negated});
+}
+
+bool IgnoreFileRules::excludes(std::string_view path, bool is_dir) const {
+  for (auto rule = m_rules.rbegin(); rule != m_rules.rend(); ++rule) {
+    if (rule->pattern.matches(path, is_dir)) {
+      return !rule->negated;
+    }
+  }
+  return false;
+}
+
 } // namespace uploader::discovery

@@ -25,4 +25,25 @@ private:
   bool m_dir_only = false;
 };
 
+// The patterns of gitignore-syntax files (`--ignore-file`), matched as
+// sentry-cli's walker (the `ignore` crate) matches them: against the path
+// relative to the working directory. Blank lines and `#` comments are
+// skipped, `\#` and `\!` are literal, a leading `!` re-includes what an
+// earlier pattern excluded, and the last matching pattern decides.
+class IgnoreFileRules {
+public:
+  void add_line(std::string_view line);
+  bool empty() const { return m_rules.empty(); }
+  // True if `path` (relative to the working directory, `/`-separated) is
+  // excluded.
+  bool excludes(std::string_view path, bool is_dir) const;
+
+private:
+  struct Rule {
+    IgnorePattern pattern;
+    bool negated;
+  };
+  std::vector<Rule> m_rules;
+};
+
 } // namespace uploader::discovery

@@ -40,6 +40,12 @@ public:
     for (const auto &ignore : options.ignores) {
       m_ignores.emplace_back(ignore);
     }
+    for (const auto &line : options.ignore_file_lines) {
+      m_ignore_file.add_line(line);
+    }
+    if (!m_ignore_file.empty()) {
+      m_cwd = fs::current_path().lexically_normal().generic_string();
+    }
   }
 
   void walk_root(const std::string &root) {
@@ -60,10 +66,25 @@ public:
   }
 
 private:
-  bool ignored(const std::string &relative, bool is_dir) const {
-    return std::ranges::any_of(m_ignores, [&](const IgnorePattern &pattern) {
-      return pattern.matches(relative, is_dir);
-    });
+  // `--ignore` globs win; then the ignore files, which see the path
+  // relative to the working directory.
+  bool ignored(const fs::path &path, const std::string &relative,
+               bool is_dir) const {
+    if (std::ranges::any_of(m_ignores, [&](const IgnorePattern &pattern) {
+          return pattern.matches(relative, is_dir);
+        })) {
+      return true;
+    }
+    return !m_ignore_file.empty() &&
+           m_ignore_file.excludes(relative_to_cwd(path), is_dir);
+  }
+
+  std::string relative_to_cwd(const fs::path &path) const {
+    std::string absolute =
+        fs::absolute(path).lexically_normal().generic_string();
+    std::string base = m_cwd.ends_with('/') ? m_cwd : m_cwd + "/";
+    return absolute.starts_with(base) ? absolute.substr(base.size())
+                                      : absolute;
   }
 
   void add(const fs::path &path, const std::string &url, const fs::path &root,
@@ -110,7 +131,7 @@ private:
         continue;
       }
       bool is_dir = fs::is_directory(status);
-      if (ignored(child_relative, is_dir)) {
+      if (ignored(child, child_relative, is_dir)) {
         continue;
       }
       if (is_dir) {
@@ -128,6 +149,8 @@ private:
   const WalkOptions &m_options;
   std::vector<DiscoveredFile> &m_out;
   std::vector<IgnorePattern> m_ignores;
+  IgnoreFileRules m_ignore_file;
+  std::string m_cwd;
   std::set<std::string> m_seen;
 };
 

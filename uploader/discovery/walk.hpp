@@ -15,6 +15,9 @@ struct WalkOptions {
   std::vector<std::string> extensions;
   // gitignore-style globs (`--ignore`), relative to each walked folder.
   std::vector<std::string> ignores;
+  // Lines of gitignore-syntax files (`--ignore-file`), relative to the
+  // working directory (see IgnoreFileRules).
+  std::vector<std::string> ignore_file_lines;
 };
 
 struct DiscoveredFile {

@@ -420,6 +420,7 @@ void check_folder(const DoctorOptions &options, std::vector<Check> &checks) {
   upload::PlanOptions plan_options;
   plan_options.roots = {folder.string()};
   plan_options.ignores = options.ignores;
+  plan_options.ignore_file_lines = options.ignore_file_lines;
   upload::UploadPlan plan;
   try {
     plan = upload::plan_upload(plan_options);

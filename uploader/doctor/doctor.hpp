@@ -19,6 +19,7 @@ struct DoctorOptions {
   // The build output to check; nullopt skips the file checks.
   std::optional<std::filesystem::path> folder;
   std::vector<std::string> ignores;
+  std::vector<std::string> ignore_file_lines; // see discovery::WalkOptions
   // The upload injects debug IDs itself (upload --inject): missing ones are
   // expected, not a failure.
   bool expect_inject = false;

@@ -591,6 +591,7 @@ InjectResult inject_debug_ids(const InjectOptions &options) {
   walk_options.extensions = options.extensions;
   walk_options.extensions.push_back("map");
   walk_options.ignores = options.ignores;
+  walk_options.ignore_file_lines = options.ignore_file_lines;
   std::vector<discovery::DiscoveredFile> walked = discovery::walk(walk_options);
   timer.phase("found " + std::to_string(walked.size()) + " files");
 

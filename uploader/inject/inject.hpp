@@ -14,6 +14,7 @@ struct InjectOptions {
   // JavaScript extensions to inject (maps are always collected).
   std::vector<std::string> extensions = {"js", "cjs", "mjs"};
   std::vector<std::string> ignores;
+  std::vector<std::string> ignore_file_lines; // see discovery::WalkOptions
   bool dry_run = false;
   bool skip_invalid = false;
 };

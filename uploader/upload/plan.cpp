@@ -80,6 +80,7 @@ UploadPlan plan_upload(const PlanOptions &options) {
   walk_options.roots = options.roots;
   walk_options.extensions = options.extensions;
   walk_options.ignores = options.ignores;
+  walk_options.ignore_file_lines = options.ignore_file_lines;
   UploadPlan plan;
 
   std::vector<Scanned> scanned;

@@ -17,6 +17,7 @@ struct PlanOptions {
   std::vector<std::string> roots;
   std::vector<std::string> extensions = k_default_extensions;
   std::vector<std::string> ignores;
+  std::vector<std::string> ignore_file_lines; // see discovery::WalkOptions
   std::string url_prefix = "~";
 };
 
