@@ -83,8 +83,7 @@ private:
     std::string absolute =
         fs::absolute(path).lexically_normal().generic_string();
     std::string base = m_cwd.ends_with('/') ? m_cwd : m_cwd + "/";
-    return absolute.starts_with(base) ? absolute.substr(base.size())
-                                      : absolute;
+    return absolute.starts_with(base) ? absolute.substr(base.size()) : absolute;
   }
 
   void add(const fs::path &path, const std::string &url, const fs::path &root,
