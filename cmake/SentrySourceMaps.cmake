@@ -88,6 +88,7 @@ Commands
       [CREATE_RELEASE] [SET_COMMITS auto|<repo>@<sha>] [FINALIZE]
       [DEPLOY_ENV <env>]
       [IGNORE <glob>...] [NO_INJECT]
+      [STRIP_PREFIX <prefix>...] [STRIP_COMMON_PREFIX]
       [DELETE_AFTER_UPLOAD <glob>... | DELETE_AFTER_UPLOAD OFF]
       [KEEP_SOURCE_MAPPING_URL] [ON_FAILURE FAIL|WARN]
       [ENV_FILE <path>] [ALL])
@@ -157,6 +158,14 @@ Commands
 
   ``NO_INJECT``
     Do not inject debug IDs (the bundler already did).
+
+  ``STRIP_PREFIX <prefix>...``
+    Remove the first of these prefixes a map's ``sources`` entry starts with,
+    in the uploaded copy only (``--strip-prefix``).  Default: none.
+
+  ``STRIP_COMMON_PREFIX``
+    Also remove the folder prefix all absolute ``sources`` of a map share
+    (``--strip-common-prefix``).  Default: off.
 
   ``DELETE_AFTER_UPLOAD <glob>... | OFF``
     Which files to delete once Sentry confirmed the upload.  Default: exactly
@@ -328,17 +337,19 @@ endfunction()
 
 function(sentry_sourcemaps_add_upload name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "sentry_sourcemaps_add_upload")
-  set(options NO_INJECT KEEP_SOURCE_MAPPING_URL ALL CREATE_RELEASE FINALIZE)
+  set(options NO_INJECT KEEP_SOURCE_MAPPING_URL ALL CREATE_RELEASE FINALIZE
+    STRIP_COMMON_PREFIX)
   set(oneValueArgs BUNDLE_TARGET DIRECTORY ORG URL RELEASE DIST URL_PREFIX
     ON_FAILURE ENV_FILE SET_COMMITS DEPLOY_ENV)
-  set(multiValueArgs PROJECT IGNORE DELETE_AFTER_UPLOAD)
+  set(multiValueArgs PROJECT IGNORE DELETE_AFTER_UPLOAD STRIP_PREFIX)
   cmake_parse_arguments(PARSE_ARGV 1 arg
     "${options}" "${oneValueArgs}" "${multiValueArgs}")
   string(CONCAT usage "sentry_sourcemaps_add_upload(<name> BUNDLE_TARGET <target> "
     "DIRECTORY <dir> [ORG <org>] [PROJECT <project>...] [URL <url>] "
     "[RELEASE <release>] [DIST <dist>] [URL_PREFIX <prefix>] [CREATE_RELEASE] "
     "[SET_COMMITS auto|<repo>@<sha>] [FINALIZE] [DEPLOY_ENV <env>] [IGNORE <glob>...] "
-    "[NO_INJECT] [DELETE_AFTER_UPLOAD <glob>...|OFF] [KEEP_SOURCE_MAPPING_URL] "
+    "[NO_INJECT] [STRIP_PREFIX <prefix>...] [STRIP_COMMON_PREFIX] "
+    "[DELETE_AFTER_UPLOAD <glob>...|OFF] [KEEP_SOURCE_MAPPING_URL] "
     "[ON_FAILURE FAIL|WARN] [ENV_FILE <path>] [ALL])")
   set(me "sentry_sourcemaps_add_upload(${name})")
 
@@ -452,6 +463,12 @@ function(sentry_sourcemaps_add_upload name)
     endif()
   endforeach()
   list(APPEND cmd ${selection_args})
+  foreach(prefix IN LISTS arg_STRIP_PREFIX)
+    list(APPEND cmd --strip-prefix "${prefix}")
+  endforeach()
+  if(arg_STRIP_COMMON_PREFIX)
+    list(APPEND cmd --strip-common-prefix)
+  endif()
   if(arg_CREATE_RELEASE)
     list(APPEND cmd --create-release)
   endif()

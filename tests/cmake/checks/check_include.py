@@ -42,7 +42,8 @@ def main():
     expected = {
         "web": ["upload", "--org", "acme", "--url", "http://127.0.0.1:9/", "--release", "1.2.3",
                 "--dist", "7", "--url-prefix", "~/static/", "--project", "web", "--project", "api",
-                "--ignore", "**/vendor.*", "--create-release", "--set-commits", "auto",
+                "--ignore", "**/vendor.*", "--strip-prefix", "../..",
+                "--strip-prefix", "webpack://", "--strip-common-prefix", "--create-release", "--set-commits", "auto",
                 "--finalize", "--deploy", "production", "--inject", "--delete-after",
                 "--wait", "--on-failure", "fail", "--pending-dir", state("web", "pending"),
                 "--stamp-file", state("web", "stamp"),
