@@ -2,6 +2,8 @@
 
 #include "uploader/discovery/references.hpp"
 #include "uploader/discovery/walk.hpp"
+#include "uploader/inject/file_analysis.hpp"
+#include "uploader/inject/parallel.hpp"
 #include "uploader/sourcemap/debug_id.hpp"
 #include "uploader/sourcemap/injection.hpp"
 #include "uploader/sourcemap/source_map.hpp"
@@ -20,7 +22,6 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <thread>
 
 namespace uploader::inject {
 
@@ -30,16 +31,6 @@ namespace fs = std::filesystem;
 using sourcemap::DebugId;
 using sourcemap::ParsedMap;
 
-struct FileInfo {
-  discovery::DiscoveredFile file;
-  discovery::FileKind kind = discovery::FileKind::source;
-  bool skipped_type = false; // RAM bundle, Hermes bytecode
-  std::optional<DebugId> debug_id;
-  // Taken for a source map by its name, unread: the parse that inject does
-  // anyway (or a sniff at the end, if nothing references it) must confirm.
-  bool presumed_map = false;
-};
-
 // A file taken for a source map by its name is not one: the run starts over
 // and sniffs every file first.
 class PresumptionRefuted : public Error {
@@ -47,17 +38,6 @@ public:
   explicit PresumptionRefuted(const std::string &url)
       : Error(url + " is not a source map after all") {}
 };
-
-bool is_hermes_bytecode(std::string_view contents) {
-  static constexpr std::string_view k_magic =
-      "\xc6\x1f\xbc\x03\xc1\x03\x19\x1f";
-  return contents.starts_with(k_magic);
-}
-
-bool is_ram_bundle(const std::string &name, std::string_view contents) {
-  static constexpr std::string_view k_magic = "\xe5\xd1\x0b\xfb";
-  return name.ends_with("bundle") && contents.starts_with(k_magic);
-}
 
 bool url_matches_extension(std::string_view url,
                            const std::vector<std::string> &extensions) {
@@ -70,43 +50,6 @@ bool url_matches_extension(std::string_view url,
   return std::ranges::any_of(extensions, [&](const std::string &ext) {
     return name.ends_with("." + ext);
   });
-}
-
-// Runs `work(i)` for every i < count on up to two threads (the work is CPU
-// bound and each index is independent). The exception of the lowest
-// failing index is rethrown, as a sequential loop would have.
-void for_each_index(std::size_t count,
-                    const std::function<void(std::size_t)> &work) {
-  std::size_t threads =
-      std::min<std::size_t>({2, count, std::thread::hardware_concurrency()});
-  if (threads <= 1) {
-    for (std::size_t i = 0; i < count; ++i) {
-      work(i);
-    }
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  std::vector<std::exception_ptr> errors(count);
-  auto run = [&] {
-    for (std::size_t i = next++; i < count; i = next++) {
-      try {
-        work(i);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::jthread> pool;
-  for (std::size_t t = 1; t < threads; ++t) {
-    pool.emplace_back(run);
-  }
-  run();
-  pool.clear();
-  for (auto &error : errors) {
-    if (error) {
-      std::rethrow_exception(error);
-    }
-  }
 }
 
 // A file to replace, prepared (or, in a dry run, only computed).
@@ -502,35 +445,6 @@ public:
   // Where commit() keeps its journal of renames (see util::commit_all).
   std::filesystem::path m_journal_folder;
 };
-
-// Classifies `file` (moved into `info`); fills `fact` for the reference scan.
-// With `presume_maps`, a `.map` file is taken for a source map unread (the
-// usual case; confirmed later), which spares reading and scanning it twice.
-void analyse(discovery::DiscoveredFile &file, FileInfo &info,
-             discovery::FileFacts &fact, bool presume_maps) {
-  fact.url = file.url;
-  std::string name = file.path.filename().string();
-  if (presume_maps && name.ends_with(".map")) {
-    info.kind = fact.kind = discovery::FileKind::sourcemap;
-    info.presumed_map = true;
-    info.file = std::move(file);
-    return;
-  }
-  std::string contents = util::read_file(file.path);
-  if (sourcemap::is_sourcemap(contents)) {
-    info.kind = fact.kind = discovery::FileKind::sourcemap;
-  } else if (is_ram_bundle(name, contents) || is_hermes_bytecode(contents)) {
-    info.skipped_type = true;
-  } else if (util::is_valid_utf8(contents)) {
-    info.debug_id = discovery::find_js_debug_id(contents);
-    if (auto location = discovery::find_sourcemap_location(contents)) {
-      if (!discovery::is_remote_sourcemap(*location)) {
-        fact.location = std::string(*location);
-      }
-    }
-  }
-  info.file = std::move(file);
-}
 
 // One attempt at the whole injection (see analyse for `presume_maps`).
 // Returns false, having changed nothing, if a presumed map was not one.
