@@ -2,6 +2,7 @@
 
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
+#include "uploader/util/lines.hpp"
 #include "uploader/util/log.hpp"
 #include "uploader/util/process.hpp"
 #include "uploader/util/redact.hpp"
@@ -23,15 +24,8 @@ std::vector<std::string> read_ignore_files(const ParsedArgs &args) {
       throw UsageError("cannot read --ignore-file: " +
                        std::string(error.what()));
     }
-    std::size_t start = 0;
-    while (start < text.size()) {
-      std::size_t end = text.find('\n', start);
-      if (end == std::string::npos) {
-        end = text.size();
-      }
-      lines.push_back(text.substr(start, end - start));
-      start = end + 1;
-    }
+    std::vector<std::string> file_lines = util::split_lines(text);
+    lines.insert(lines.end(), file_lines.begin(), file_lines.end());
   }
   return lines;
 }

@@ -1,5 +1,7 @@
 #include "uploader/resolve/lookup.hpp"
 
+#include "uploader/util/lines.hpp"
+
 #include <algorithm>
 
 namespace uploader::resolve {
@@ -9,26 +11,6 @@ namespace {
 using sourcemap::k_no_value;
 using sourcemap::ParsedMap;
 using sourcemap::Token;
-
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  while (true) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    if (line.ends_with('\r')) {
-      line.remove_suffix(1);
-    }
-    lines.emplace_back(line);
-    if (end == std::string_view::npos) {
-      break;
-    }
-    text.remove_prefix(end + 1);
-  }
-  if (!lines.empty() && lines.back().empty()) {
-    lines.pop_back(); // the file's final newline ends a line, opens none
-  }
-  return lines;
-}
 
 bool is_absolute_url(std::string_view source) {
   return source.find("://") != std::string_view::npos ||
@@ -119,7 +101,8 @@ struct MapIndex::Node {
     }
     if (token.src_id < map->sources_content.size() &&
         map->sources_content[token.src_id]) {
-      auto lines = split_lines(map->sources_content[token.src_id]->decode());
+      auto lines =
+          util::split_lines(map->sources_content[token.src_id]->decode());
       std::size_t index = token.src_line;
       if (index < lines.size()) {
         position.context_line = lines[index];
