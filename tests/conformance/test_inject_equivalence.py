@@ -51,6 +51,12 @@ def generated_build(root):
     unicode["x_google_ignoreList"] = [0]
     js, _ = make_bundle("unicode.js", "src/unicode.ts", lines)
     write("unicode.js", js, json.dumps(unicode, ensure_ascii=True))
+    # A hidden file is injected, a file in a hidden folder is not.
+    js, sourcemap = make_bundle(".hidden.js", "src/hidden.ts", lines)
+    write(".hidden.js", js, sourcemap)
+    (root / ".cache").mkdir()
+    js, sourcemap = make_bundle("cached.js", "src/cached.ts", lines)
+    write(".cache/cached.js", js, sourcemap)
     return root
 
 
@@ -80,8 +86,11 @@ def test_inject_matches_sentry_cli(sentry_cli, uploader, tmp_path):
         else:
             assert mine == reference, relative
         changed += reference != (source / relative).read_bytes()
-    # Everything but the already-injected file, its map and index.html changed.
-    assert changed == len(files_under(source)) - 3
+    # Everything but the already-injected file, its map, index.html and the
+    # hidden folder's two files changed.
+    assert changed == len(files_under(source)) - 5
+    assert (ours / "generated/.cache/cached.js").read_bytes() == \
+        (source / "generated/.cache/cached.js").read_bytes()
     vite_js = next((ours / "vite/assets").glob("*.js")).read_text()
     assert "//# debugId=" in vite_js and "_sentryDebugIds" in vite_js
 

@@ -34,6 +34,11 @@ def build(tmp_path):
     # A map found only by guessing its name, as sentry-cli guesses it.
     js = dist / "legacy/app.min.js"
     js.write_text(js.read_text().split("\n//#")[0] + "\n")
+    # sentry-cli takes hidden files with a wanted extension, but no hidden
+    # folder.
+    (dist / "assets/.prefetch.js").write_text("prefetch();\n")
+    (dist / ".cache").mkdir()
+    (dist / ".cache/stale.js").write_text("stale();\n")
     return dist
 
 
@@ -131,10 +136,12 @@ def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path, case):
                                    "shared/util.ts", "shared/util.ts",
                                    "vendor-def456.ts"]
     elif case == "ignore-file":
-        assert sorted(ours[0]) == ["~/assets/chunks/vendor-def456.js",
+        assert sorted(ours[0]) == ["~/assets/.prefetch.js",
+                                   "~/assets/chunks/vendor-def456.js",
                                    "~/assets/chunks/vendor-def456.js.map",
                                    "~/assets/index-abc123.js"]
     else:
         assert sources and all(s.startswith("../") for s in sources)
+    assert "~/assets/.prefetch.js" in ours[0] and "~/.cache/stale.js" not in ours[0]
     debug_ids = {h.get("debug-id") for kind, h, _ in ours[0].values()}
     assert None not in debug_ids

@@ -49,9 +49,19 @@ TEST_F(DiscoveryWalk, FiltersHiddenExtensionsAndIgnores) {
   options.roots = {m_dir.string()};
   options.extensions = {"js", "mjs", "map"};
   options.ignores = {"skip/", "vendor/*.js"};
-  EXPECT_EQ(urls(options),
-            (std::vector<std::string>{"a.js", "b.min.js", "c.js.map",
-                                      "linked/e.mjs", "sub/e.mjs"}));
+  // As sentry-cli: a hidden file with a wanted extension is taken, a hidden
+  // folder (.git) is not.
+  EXPECT_EQ(urls(options), (std::vector<std::string>{
+                               ".hidden.js", "a.js", "b.min.js", "c.js.map",
+                               "linked/e.mjs", "sub/e.mjs"}));
+}
+
+TEST_F(DiscoveryWalk, IgnoreFileCanWhitelistAHiddenFolder) {
+  WalkOptions options;
+  options.roots = {m_dir.string()};
+  options.extensions = {"js"};
+  options.ignore_file_lines = {"!.git/", "*.js", "!x.js"};
+  EXPECT_EQ(urls(options), (std::vector<std::string>{".git/x.js"}));
 }
 
 TEST_F(DiscoveryWalk, MultiDotExtensionsAndExplicitFiles) {

@@ -153,13 +153,14 @@ void IgnoreFileRules::add_line(std::string_view line) {
   m_rules.push_back(Rule{IgnorePattern(std::string(line)), negated});
 }
 
-bool IgnoreFileRules::excludes(std::string_view path, bool is_dir) const {
+IgnoreFileRules::Verdict IgnoreFileRules::match(std::string_view path,
+                                                bool is_dir) const {
   for (auto rule = m_rules.rbegin(); rule != m_rules.rend(); ++rule) {
     if (rule->pattern.matches(path, is_dir)) {
-      return !rule->negated;
+      return rule->negated ? Verdict::include : Verdict::exclude;
     }
   }
-  return false;
+  return Verdict::none;
 }
 
 } // namespace uploader::discovery

@@ -34,9 +34,10 @@ class IgnoreFileRules {
 public:
   void add_line(std::string_view line);
   bool empty() const { return m_rules.empty(); }
-  // True if `path` (relative to the working directory, `/`-separated) is
-  // excluded.
-  bool excludes(std::string_view path, bool is_dir) const;
+  enum class Verdict { none, exclude, include };
+  // What the last line matching `path` (relative to the working directory,
+  // `/`-separated) says: `include` for a `!` line.
+  Verdict match(std::string_view path, bool is_dir) const;
 
 private:
   struct Rule {

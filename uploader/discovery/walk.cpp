@@ -66,17 +66,26 @@ public:
   }
 
 private:
-  // `--ignore` globs win; then the ignore files, which see the path
-  // relative to the working directory.
-  bool ignored(const fs::path &path, const std::string &relative,
-               bool is_dir) const {
+  // As sentry-cli's walker decides: `--ignore` globs win; then the ignore
+  // files, which see the path relative to the working directory; then a
+  // hidden folder is skipped unless an ignore file's `!` line names it.
+  // (Hidden files are not: the extension filter takes them, as sentry-cli's
+  // does.)
+  bool ignored(const fs::path &path, const std::string &name,
+               const std::string &relative, bool is_dir) const {
     if (std::ranges::any_of(m_ignores, [&](const IgnorePattern &pattern) {
           return pattern.matches(relative, is_dir);
         })) {
       return true;
     }
-    return !m_ignore_file.empty() &&
-           m_ignore_file.excludes(relative_to_cwd(path), is_dir);
+    auto verdict = IgnoreFileRules::Verdict::none;
+    if (!m_ignore_file.empty()) {
+      verdict = m_ignore_file.match(relative_to_cwd(path), is_dir);
+    }
+    if (verdict != IgnoreFileRules::Verdict::none) {
+      return verdict == IgnoreFileRules::Verdict::exclude;
+    }
+    return is_dir && name.starts_with(".");
   }
 
   std::string relative_to_cwd(const fs::path &path) const {
@@ -117,9 +126,6 @@ private:
     }
     std::ranges::sort(names);
     for (const auto &name : names) {
-      if (name.starts_with(".")) {
-        continue;
-      }
       std::string child_relative =
           relative.empty() ? name : relative + "/" + name;
       fs::path child = dir / name;
@@ -130,7 +136,7 @@ private:
         continue;
       }
       bool is_dir = fs::is_directory(status);
-      if (ignored(child, child_relative, is_dir)) {
+      if (ignored(child, name, child_relative, is_dir)) {
         continue;
       }
       if (is_dir) {

@@ -34,8 +34,10 @@ struct DiscoveredFile {
 };
 
 // Walks the roots like sentry-cli's file search: folders recursively,
-// symlinks followed (loops skipped), hidden entries ('.' names) under a root
-// skipped, extension and ignore filters applied to folder contents only;
+// symlinks followed (loops skipped), hidden folders ('.' names) under a root
+// skipped unless an ignore file's `!` line names them (hidden files are
+// taken like any other), extension and ignore filters applied to folder
+// contents only;
 // an explicit file root is always taken. Results are in root order, then
 // sorted by path, without duplicates. Throws uploader::Error if a root does
 // not exist.
