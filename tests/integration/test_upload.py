@@ -491,3 +491,87 @@ def test_no_rewrite_uploads_maps_unchanged(upload, sentry, tmp_path):
     path = next(p for p, f in bundle["manifest"]["files"].items()
                 if f["url"] == "~/assets/index-abc123.js.map")
     assert bundle["files"][path] == (dist / "assets/index-abc123.js.map").read_bytes()
+
+
+def test_header_reaches_every_request_and_never_the_output(upload, sentry, tmp_path):
+    write_dist(tmp_path / "dist")
+    secret = "proxy-secret-0123456789"
+    result = upload("-o", "acme", "-p", "web", "--release", "app@1.0", "--verbose",
+                    "--header", "X-Proxy-Id: gateway", "dist",
+                    env={"SENTRY_SOURCEMAPS_HEADERS": "X-Proxy-Secret: " + secret + "\n"})
+    assert result.returncode == 0, result.output
+    assert sentry.requests
+    for request in sentry.requests:
+        assert request["headers"].get("x-proxy-id") == "gateway", request["endpoint"]
+        assert request["headers"].get("x-proxy-secret") == secret, request["endpoint"]
+    assert secret not in result.output and "gateway" not in result.output
+    assert "X-Proxy-Secret: [REDACTED]" in result.stderr
+
+
+@pytest.mark.parametrize("header, message", [
+    ("no-colon", "invalid header 'no-colon' in --header: write KEY:VALUE"),
+    ("Bad Key: x", "invalid header 'Bad Key: x' in --header: write KEY:VALUE"),
+    ("Authorization: Bearer x", "a header cannot set Authorization (--header): "
+                                "the token goes in SENTRY_AUTH_TOKEN"),
+])
+def test_bad_header_is_a_usage_error(upload, sentry, tmp_path, header, message):
+    dist = write_dist(tmp_path / "dist")
+    before = snapshot(dist)
+    result = upload("-o", "acme", "-p", "web", "--release", "app@1.0", "--delete-after",
+                    "--header", header, "dist")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert sentry.requests == []
+    assert snapshot(dist) == before
+
+
+def test_no_sourcemap_reference_leaves_out_the_header(upload, sentry, tmp_path):
+    write_dist(tmp_path / "dist")
+    result = upload("-o", "acme", "-p", "web", "--release", "app@1.0",
+                    "--no-sourcemap-reference", "dist")
+    assert result.returncode == 0, result.output
+    files = only_bundle(sentry)["manifest"]["files"].values()
+    assert [f for f in files if f["type"] == "minified_source"]
+    assert all("sourcemap" not in f.get("headers", {}) for f in files)
+
+
+def test_wait_for_is_wait_with_a_timeout(upload, sentry, tmp_path):
+    dist = write_dist(tmp_path / "dist")
+    result = upload("-o", "acme", "-p", "web", "--release", "app@1.0", "--wait-for", "60",
+                    "dist")
+    assert result.returncode == 0, result.output
+    assert "Sentry confirmed the upload" in result.stderr
+    before = snapshot(dist)
+    result = upload("-o", "acme", "-p", "web", "--release", "app@1.0", "--wait-for", "60",
+                    "--no-wait", "dist")
+    assert result.returncode == 2
+    assert "--wait-for SECONDS already means --wait --wait-timeout SECONDS" in result.stderr
+    assert snapshot(dist) == before
+
+
+def test_changing_the_ignore_file_changes_what_is_uploaded(upload, sentry, tmp_path):
+    """The local cache of plans and bundles is keyed by the ignore file's
+    lines too: a cached plan from before the change must not be reused."""
+    write_dist(tmp_path / "dist")
+    rules = tmp_path / "upload.ignore"
+    rules.write_text("*.map\n")
+    args = ("-o", "acme", "-p", "web", "--release", "app@1.0", "--ignore-file", "upload.ignore",
+            "dist")
+    assert upload(*args).returncode == 0
+    first = sorted(f["url"] for f in sentry.bundles[-1]["manifest"]["files"].values())
+    rules.write_text("*.map\n!vendor-*.map\n")
+    result = upload(*args)
+    assert result.returncode == 0, result.output
+    second = sorted(f["url"] for f in sentry.bundles[-1]["manifest"]["files"].values())
+    assert "~/assets/chunks/vendor-def456.js.map" not in first
+    assert second == sorted(first + ["~/assets/chunks/vendor-def456.js.map"])
+
+
+def test_no_sourcemap_reference_is_not_served_from_the_cache(upload, sentry, tmp_path):
+    write_dist(tmp_path / "dist")
+    args = ("-o", "acme", "-p", "web", "--release", "app@1.0")
+    assert upload(*args, "dist").returncode == 0
+    assert upload(*args, "--no-sourcemap-reference", "dist").returncode == 0
+    headers = [f.get("headers", {}) for f in sentry.bundles[-1]["manifest"]["files"].values()]
+    assert len(sentry.bundles) == 2
+    assert all("sourcemap" not in h for h in headers)

@@ -8,7 +8,9 @@
 #include "uploader/util/redact.hpp"
 #include "uploader/version.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 
@@ -104,7 +106,49 @@ constexpr std::array k_network_options{
     OptionSpec{"insecure", 0, Arity::flag, "",
                "Do not verify Sentry's TLS certificate (unsafe: warns on "
                "every run)"},
+    OptionSpec{"header", 0, Arity::repeated, "KEY:VALUE",
+               "Extra HTTP header on every request, e.g. for a proxy (shown "
+               "as [REDACTED]; secrets belong in SENTRY_SOURCEMAPS_HEADERS, "
+               "one per line: the command line is visible to other "
+               "processes)"},
 };
+
+// `Key: Value` from --header or SENTRY_SOURCEMAPS_HEADERS (`from` names
+// which); throws UsageError on anything that is not one safe header line.
+std::string header_line(std::string_view text, std::string_view from) {
+  auto colon = text.find(':');
+  std::string_view key =
+      colon == std::string_view::npos ? text : text.substr(0, colon);
+  while (!key.empty() && key.back() == ' ') {
+    key.remove_suffix(1);
+  }
+  std::string_view value =
+      colon == std::string_view::npos ? "" : text.substr(colon + 1);
+  while (!value.empty() && value.front() == ' ') {
+    value.remove_prefix(1);
+  }
+  auto is_token_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("!#$%&'*+-.^_`|~").find(c) !=
+               std::string_view::npos;
+  };
+  if (colon == std::string_view::npos || key.empty() ||
+      !std::ranges::all_of(key, is_token_char) ||
+      value.find_first_of("\r\n") != std::string_view::npos) {
+    throw UsageError("invalid header '" + std::string(text) + "' in " +
+                     std::string(from) +
+                     ": write KEY:VALUE, e.g. 'CF-Access-Client-Id: abc'");
+  }
+  std::string lower(key);
+  std::ranges::transform(lower, lower.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
+  if (lower == "authorization") {
+    throw UsageError("a header cannot set Authorization (" + std::string(from) +
+                     "): the token goes in SENTRY_AUTH_TOKEN or the env file");
+  }
+  return std::string(key) + ": " + std::string(value);
+}
 
 } // namespace
 
@@ -164,6 +208,17 @@ NetworkSettings network_settings(const ParsedArgs &args) {
        {"SENTRY_CA_FILE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
     if (!s.client.ca_file) {
       s.client.ca_file = environment(env);
+    }
+  }
+  for (const auto &header : args.values("header")) {
+    s.client.extra_headers.push_back(header_line(header, "--header"));
+  }
+  if (auto headers = environment("SENTRY_SOURCEMAPS_HEADERS")) {
+    for (const auto &line : util::split_lines(*headers)) {
+      if (!line.empty()) {
+        s.client.extra_headers.push_back(
+            header_line(line, "SENTRY_SOURCEMAPS_HEADERS"));
+      }
     }
   }
   s.client.insecure = args.has("insecure");

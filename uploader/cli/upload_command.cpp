@@ -72,6 +72,11 @@ constexpr std::array k_upload_options{
         "Return once the bundle is uploaded, before Sentry processed it"},
     OptionSpec{"wait-timeout", 0, Arity::value, "SECONDS",
                "Give up waiting after this long (default 300)"},
+    OptionSpec{"wait-for", 0, Arity::value, "SECONDS",
+               "sentry-cli's spelling of --wait --wait-timeout SECONDS"},
+    OptionSpec{"no-sourcemap-reference", 0, Arity::flag, "",
+               "Do not tell Sentry which map belongs to which JS file "
+               "(the `sourcemap` header; debug IDs still link them)"},
     OptionSpec{"inject", 0, Arity::flag, "",
                "First inject debug IDs into the JS files and maps (as the "
                "inject command does)"},
@@ -215,9 +220,17 @@ UploadSettings read_settings(const ParsedArgs &args) {
     throw UsageError("--wait and --no-wait contradict each other; give one");
   }
   s.bundles.transfer.wait = !args.has("no-wait");
-  if (auto seconds = integer_option(args, "wait-timeout")) {
-    s.bundles.transfer.wait_timeout = std::chrono::seconds(*seconds);
+  if (args.has("wait-for") &&
+      (args.has("no-wait") || args.has("wait-timeout"))) {
+    throw UsageError("--wait-for SECONDS already means --wait --wait-timeout "
+                     "SECONDS; drop --no-wait / --wait-timeout");
   }
+  for (const char *name : {"wait-timeout", "wait-for"}) {
+    if (auto seconds = integer_option(args, name)) {
+      s.bundles.transfer.wait_timeout = std::chrono::seconds(*seconds);
+    }
+  }
+  s.plan.sourcemap_headers = !args.has("no-sourcemap-reference");
   if (auto bytes = integer_option(args, "max-request-size")) {
     s.bundles.max_request_size = static_cast<std::uint64_t>(*bytes);
   }

@@ -163,6 +163,30 @@ TransportFailure classify(CURLcode code) {
   }
 }
 
+// `line` with its value hidden if it is one of `extra` (--header: values
+// may be a proxy's credentials).
+std::string hide_extra_header_value(std::string_view line,
+                                    const std::vector<std::string> &extra) {
+  auto lower = [](std::string_view text) {
+    std::string out(text);
+    for (char &c : out) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+  };
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) {
+    return std::string(line);
+  }
+  std::string name = lower(line.substr(0, colon));
+  for (const auto &header : extra) {
+    if (lower(std::string_view(header).substr(0, header.find(':'))) == name) {
+      return std::string(line.substr(0, colon)) + ": [REDACTED]";
+    }
+  }
+  return std::string(line);
+}
+
 // curl -v for --verbose: headers out ("> "), headers in ("< ") and curl's
 // own notes ("* ": proxy, TLS, connection reuse), each line redacted.
 int on_debug(CURL * /*easy*/, curl_infotype type, char *data, size_t size,
@@ -174,7 +198,8 @@ int on_debug(CURL * /*easy*/, curl_infotype type, char *data, size_t size,
   if (prefix == nullptr) {
     return 0; // bodies are not traced: chunks are binary and large
   }
-  const auto &trace = static_cast<Transfer *>(self)->options->trace;
+  const ClientOptions &options = *static_cast<Transfer *>(self)->options;
+  const auto &trace = options.trace;
   std::string_view text(data, size);
   while (!text.empty()) {
     size_t end = text.find('\n');
@@ -183,7 +208,11 @@ int on_debug(CURL * /*easy*/, curl_infotype type, char *data, size_t size,
       line.remove_suffix(1);
     }
     if (!line.empty()) {
-      trace(util::redact(prefix + std::string(line)));
+      std::string shown = prefix + std::string(line);
+      if (type == CURLINFO_HEADER_OUT) {
+        shown = prefix + hide_extra_header_value(line, options.extra_headers);
+      }
+      trace(util::redact(shown));
     }
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
   }

@@ -148,7 +148,9 @@ UploadPlan plan_upload(const PlanOptions &options) {
         plan.warnings.push_back(warning);
       }
       if (const auto &reference = found->second.reference) {
-        input.headers["sourcemap"] = reference->url;
+        if (options.sourcemap_headers) {
+          input.headers["sourcemap"] = reference->url;
+        }
         ++plan.referencing_sources;
         if (entry.debug_id) {
           ++plan.referencing_sources_with_debug_id;

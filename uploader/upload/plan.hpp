@@ -19,6 +19,10 @@ struct PlanOptions {
   std::vector<std::string> ignores;
   std::vector<std::string> ignore_file_lines; // see discovery::WalkOptions
   std::string url_prefix = "~";
+  // Give each JS file the `sourcemap` header naming its map
+  // (--no-sourcemap-reference turns it off; the maps are still linked for
+  // --delete-after).
+  bool sourcemap_headers = true;
 };
 
 // A JS file and the map on disk its reference resolved to (for deletion and

@@ -16,8 +16,18 @@ std::string upload_fingerprint(const PlanOptions &options,
   walk_options.roots = options.roots;
   walk_options.extensions = options.extensions;
   walk_options.ignores = options.ignores;
+  walk_options.ignore_file_lines = options.ignore_file_lines;
   util::Sha1 hasher;
   hasher.update(target);
+  // The options that shape the plan besides the files themselves.
+  for (const auto &list :
+       {options.extensions, options.ignores, options.ignore_file_lines}) {
+    hasher.update("\n" + std::to_string(list.size()) + ":");
+    for (const auto &item : list) {
+      hasher.update(item + "\n");
+    }
+  }
+  hasher.update(options.sourcemap_headers ? "refs\n" : "no refs\n");
   for (const auto &file : discovery::walk(walk_options)) {
     struct stat info {};
     if (::stat(file.path.c_str(), &info) != 0) {
