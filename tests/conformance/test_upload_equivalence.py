@@ -10,7 +10,9 @@ maps are compared as JSON values on the fields Sentry reads, on builds whose
 maps use all their sources.
 
 Also compared: `--ignore-file` (gitignore syntax, relative to the working
-directory, `!` re-includes) and `--strip-common-prefix`."""
+directory, `!` re-includes), `--strip-common-prefix`, hidden files and folders,
+and `--debug-id-reference` (where sentry-cli only links guessed maps; we also
+link maps named by a sourceMappingURL, see the test)."""
 import json
 import shutil
 
@@ -86,22 +88,32 @@ legacy/
 !dist/assets/chunks/vendor-*.map
 """
 
-CASES = {
-    "as-built": ([], None),
-    "strip-prefix": (["--strip-prefix", "../.."], None),
-    "strip-common-prefix": (["--strip-common-prefix"], absolute_sources),
-    "ignore-file": (["--ignore-file", "upload.ignore"], None),
+def js_without_debug_ids(dist):
+    """After inject: only the maps keep their debug IDs."""
+    for path in dist.rglob("*.js"):
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(l for l in lines if not l.startswith("//# debugId=")))
+
+
+CASES = {  # name: (extra arguments, before inject, after inject)
+    "as-built": ([], None, None),
+    "strip-prefix": (["--strip-prefix", "../.."], None, None),
+    "strip-common-prefix": (["--strip-common-prefix"], absolute_sources, None),
+    "ignore-file": (["--ignore-file", "upload.ignore"], None, None),
+    "debug-id-reference": (["--debug-id-reference"], None, js_without_debug_ids),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path, case):
-    extra, prepare = CASES[case]
+    extra, prepare, after_inject = CASES[case]
     dist = build(tmp_path)
     if prepare:
         prepare(dist)
     # Debug IDs injected once, so both tools upload byte-identical inputs.
     assert run([sentry_cli, "sourcemaps", "inject", str(dist)]).returncode == 0
+    if after_inject:
+        after_inject(dist)
     ours_dir = tmp_path / "ours"
     shutil.copytree(dist, ours_dir / "dist")
     theirs_dir = tmp_path / "theirs"
@@ -122,6 +134,17 @@ def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path, case):
             results[name] = received(sentry)
 
     theirs, ours = results["sentry-cli"], results["ours"]
+    if case == "debug-id-reference":
+        # Intended difference: sentry-cli looks the map of an explicit
+        # sourceMappingURL up by the relative reference ("No debug id found
+        # for vendor-def456.js.map to reference") and so only links guessed
+        # maps; we link both. Where only we set an ID it must be the map's.
+        for url in ("~/assets/index-abc123.js", "~/assets/chunks/vendor-def456.js"):
+            kind, headers, data = ours[0][url]
+            assert "debug-id" not in theirs[0][url][1]
+            assert headers.pop("debug-id") == ours[0][url + ".map"][1]["debug-id"]
+        assert theirs[0]["~/legacy/app.min.js"][1]["debug-id"] == \
+            theirs[0]["~/legacy/app.min.js.map"][1]["debug-id"]
     assert sorted(ours[0]) == sorted(theirs[0])
     for url in theirs[0]:
         assert ours[0][url] == theirs[0][url], url
@@ -143,5 +166,8 @@ def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path, case):
     else:
         assert sources and all(s.startswith("../") for s in sources)
     assert "~/assets/.prefetch.js" in ours[0] and "~/.cache/stale.js" not in ours[0]
-    debug_ids = {h.get("debug-id") for kind, h, _ in ours[0].values()}
-    assert None not in debug_ids
+    debug_ids = {url: h.get("debug-id") for url, (kind, h, _) in ours[0].items()}
+    if case == "debug-id-reference":
+        assert debug_ids["~/assets/.prefetch.js"] is None  # it has no map
+    else:
+        assert None not in {debug_ids[u] for u in debug_ids if u != "~/assets/.prefetch.js"}

@@ -575,3 +575,26 @@ def test_no_sourcemap_reference_is_not_served_from_the_cache(upload, sentry, tmp
     headers = [f.get("headers", {}) for f in sentry.bundles[-1]["manifest"]["files"].values()]
     assert len(sentry.bundles) == 2
     assert all("sourcemap" not in h for h in headers)
+
+
+def test_debug_id_reference_lends_each_js_file_its_maps_id(upload, sentry, tmp_path):
+    """Maps with debug IDs, JS files without: refused without a release,
+    unless --debug-id-reference gives each JS file its map's ID."""
+    dist = write_dist(tmp_path / "dist")
+    ids = {}
+    for path in dist.rglob("*.js.map"):
+        sourcemap = json.loads(path.read_text())
+        sourcemap["debugId"] = ids[path.name[:-4]] = "0f1e2d3c-4b5a-4968-8776-%012d" % len(ids)
+        path.write_text(json.dumps(sourcemap))
+    before = snapshot(dist)
+    result = upload("-o", "acme", "-p", "web", "dist")
+    assert result.returncode == 2
+    assert "carry no debug IDs and no release is given" in result.stderr
+    assert sentry.requests == []
+    result = upload("-o", "acme", "-p", "web", "--debug-id-reference", "dist")
+    assert result.returncode == 0, result.output
+    files = only_bundle(sentry)["manifest"]["files"].values()
+    lent = {f["url"].rsplit("/", 1)[-1]: f["headers"].get("debug-id")
+            for f in files if f["type"] == "minified_source"}
+    assert lent == ids
+    assert snapshot(dist) == before

@@ -74,6 +74,8 @@ constexpr std::array k_upload_options{
                "Give up waiting after this long (default 300)"},
     OptionSpec{"wait-for", 0, Arity::value, "SECONDS",
                "sentry-cli's spelling of --wait --wait-timeout SECONDS"},
+    OptionSpec{"debug-id-reference", 0, Arity::flag, "",
+               "Give a JS file without a debug ID the one of its source map"},
     OptionSpec{"no-sourcemap-reference", 0, Arity::flag, "",
                "Do not tell Sentry which map belongs to which JS file "
                "(the `sourcemap` header; debug IDs still link them)"},
@@ -231,6 +233,7 @@ UploadSettings read_settings(const ParsedArgs &args) {
     }
   }
   s.plan.sourcemap_headers = !args.has("no-sourcemap-reference");
+  s.plan.debug_id_reference = args.has("debug-id-reference");
   if (auto bytes = integer_option(args, "max-request-size")) {
     s.bundles.max_request_size = static_cast<std::uint64_t>(*bytes);
   }

@@ -94,10 +94,11 @@ UploadPlan plan_upload(const PlanOptions &options) {
       continue;
     }
     Scanned entry{std::move(file), false, std::nullopt, std::nullopt};
-    if (entry.file.url.ends_with(".map") && !sourcemap::is_sourcemap(text)) {
+    bool is_map = sourcemap::is_sourcemap(text); // one scan of the file
+    if (entry.file.url.ends_with(".map") && !is_map) {
       reject_malformed_map(entry.file.path, text);
     }
-    if (sourcemap::is_sourcemap(text)) {
+    if (is_map) {
       entry.is_map = true;
       entry.debug_id = read_map_debug_id(text);
     } else {
@@ -152,16 +153,22 @@ UploadPlan plan_upload(const PlanOptions &options) {
           input.headers["sourcemap"] = reference->url;
         }
         ++plan.referencing_sources;
-        if (entry.debug_id) {
-          ++plan.referencing_sources_with_debug_id;
-        }
         std::string map_url =
             reference->guessed_path
                 ? *reference->guessed_path
                 : discovery::resolve_external_reference(
                       entry.file.url, reference->url, map_urls)
                       .url;
-        if (auto map = by_url.find(map_url); map != by_url.end()) {
+        auto map = by_url.find(map_url);
+        if (options.debug_id_reference && !entry.debug_id &&
+            map != by_url.end() && map->second->debug_id) {
+          // --debug-id-reference: the JS file takes its map's debug id.
+          input.headers["debug-id"] = *map->second->debug_id;
+        }
+        if (input.headers.contains("debug-id")) {
+          ++plan.referencing_sources_with_debug_id;
+        }
+        if (map != by_url.end()) {
           plan.links.push_back({entry.file.path, map->second->file.path,
                                 !reference->guessed_path.has_value()});
         } else if (!reference->url.starts_with("data:")) {

@@ -23,6 +23,9 @@ struct PlanOptions {
   // (--no-sourcemap-reference turns it off; the maps are still linked for
   // --delete-after).
   bool sourcemap_headers = true;
+  // Give a JS file without a debug id the one of its map
+  // (--debug-id-reference).
+  bool debug_id_reference = false;
 };
 
 // A JS file and the map on disk its reference resolved to (for deletion and

@@ -28,6 +28,7 @@ std::string upload_fingerprint(const PlanOptions &options,
     }
   }
   hasher.update(options.sourcemap_headers ? "refs\n" : "no refs\n");
+  hasher.update(options.debug_id_reference ? "id refs\n" : "no id refs\n");
   for (const auto &file : discovery::walk(walk_options)) {
     struct stat info {};
     if (::stat(file.path.c_str(), &info) != 0) {
