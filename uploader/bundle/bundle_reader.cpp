@@ -1,5 +1,6 @@
 #include "uploader/bundle/bundle_reader.hpp"
 
+#include "uploader/util/ascii.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 
@@ -202,11 +203,7 @@ ReadBundle parse_artifact_bundle(std::string_view data, std::string_view what) {
         headers != info.end() && headers->is_object()) {
       for (const auto &[key, value] : headers->items()) {
         if (value.is_string()) {
-          std::string lower = key;
-          for (char &c : lower) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          }
-          file.info.headers[lower] = value.get<std::string>();
+          file.info.headers[util::ascii_lower(key)] = value.get<std::string>();
         }
       }
     }

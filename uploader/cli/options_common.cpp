@@ -1,5 +1,6 @@
 #include "uploader/cli/options_common.hpp"
 
+#include "uploader/util/ascii.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/lines.hpp"
@@ -139,11 +140,7 @@ std::string header_line(std::string_view text, std::string_view from) {
                      std::string(from) +
                      ": write KEY:VALUE, e.g. 'CF-Access-Client-Id: abc'");
   }
-  std::string lower(key);
-  std::ranges::transform(lower, lower.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
-  if (lower == "authorization") {
+  if (util::ascii_lower(key) == "authorization") {
     throw UsageError("a header cannot set Authorization (" + std::string(from) +
                      "): the token goes in SENTRY_AUTH_TOKEN or the env file");
   }

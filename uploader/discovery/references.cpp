@@ -1,5 +1,7 @@
 #include "uploader/discovery/references.hpp"
 
+#include "uploader/util/ascii.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -219,10 +221,7 @@ bool is_remote_url(std::string_view location) {
   if (i >= location.size() || location[i] != ':') {
     return false;
   }
-  std::string scheme(location.substr(0, i));
-  std::ranges::transform(scheme, scheme.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
+  std::string scheme = util::ascii_lower(location.substr(0, i));
   if (scheme == "data") {
     return false;
   }

@@ -1,19 +1,13 @@
 #include "uploader/doctor/checks.hpp"
 
+#include "uploader/util/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace uploader::doctor {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char &c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) {
@@ -76,15 +70,15 @@ std::optional<std::string> closest_slug(std::string_view wanted,
   if (std::ranges::find(known, wanted) != known.end()) {
     return std::nullopt;
   }
-  std::string normalized = lower(trim(wanted));
+  std::string normalized = util::ascii_lower(trim(wanted));
   for (const auto &slug : known) {
-    if (lower(slug) == normalized) {
+    if (util::ascii_lower(slug) == normalized) {
       return slug;
     }
   }
   std::vector<std::string> near;
   for (const auto &slug : known) {
-    if (edit_distance(normalized, lower(slug)) <= 2) {
+    if (edit_distance(normalized, util::ascii_lower(slug)) <= 2) {
       near.push_back(slug);
     }
   }

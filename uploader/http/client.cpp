@@ -1,6 +1,7 @@
 #include "uploader/http/client.hpp"
 
 #include "uploader/http/curl_handle.hpp"
+#include "uploader/util/ascii.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/redact.hpp"
 
@@ -103,10 +104,7 @@ size_t on_header(char *data, size_t size, size_t count, void *self) {
   }
   size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
-    std::string name(line.substr(0, colon));
-    std::ranges::transform(name, name.begin(), [](unsigned char c) {
-      return static_cast<char>(std::tolower(c));
-    });
+    std::string name = util::ascii_lower(line.substr(0, colon));
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
       value.remove_prefix(1);
@@ -167,20 +165,14 @@ TransportFailure classify(CURLcode code) {
 // may be a proxy's credentials).
 std::string hide_extra_header_value(std::string_view line,
                                     const std::vector<std::string> &extra) {
-  auto lower = [](std::string_view text) {
-    std::string out(text);
-    for (char &c : out) {
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-  };
   auto colon = line.find(':');
   if (colon == std::string_view::npos) {
     return std::string(line);
   }
-  std::string name = lower(line.substr(0, colon));
+  std::string name = util::ascii_lower(line.substr(0, colon));
   for (const auto &header : extra) {
-    if (lower(std::string_view(header).substr(0, header.find(':'))) == name) {
+    if (util::ascii_lower(
+            std::string_view(header).substr(0, header.find(':'))) == name) {
       return std::string(line.substr(0, colon)) + ": [REDACTED]";
     }
   }

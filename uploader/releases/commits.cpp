@@ -1,5 +1,6 @@
 #include "uploader/releases/commits.hpp"
 
+#include "uploader/util/ascii.hpp"
 #include "uploader/util/error.hpp"
 
 #include <cctype>
@@ -7,14 +8,6 @@
 namespace uploader::releases {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 std::string trim(std::string_view text) {
   constexpr std::string_view k_space = " \t\r\n";
@@ -233,7 +226,7 @@ std::optional<RemoteLocation> parse_remote_url(std::string_view url) {
       rest.ends_with('/')) {
     return std::nullopt;
   }
-  return RemoteLocation{lower(host), std::string(rest)};
+  return RemoteLocation{util::ascii_lower(host), std::string(rest)};
 }
 
 const Repository *match_repository(const RemoteLocation &location,
@@ -241,17 +234,17 @@ const Repository *match_repository(const RemoteLocation &location,
   auto bare_host = [](std::string host) {
     return host.starts_with("www.") ? host.substr(4) : host;
   };
-  std::string path = lower(location.path);
+  std::string path = util::ascii_lower(location.path);
   for (const auto &repository : repositories) {
     auto url = parse_remote_url(repository.url);
     if (url && bare_host(url->host) == bare_host(location.host) &&
-        lower(url->path) == path) {
+        util::ascii_lower(url->path) == path) {
       return &repository;
     }
   }
   for (const auto &repository : repositories) {
     if (!parse_remote_url(repository.url) &&
-        lower(without_spaces(repository.name)) == path) {
+        util::ascii_lower(without_spaces(repository.name)) == path) {
       return &repository;
     }
   }

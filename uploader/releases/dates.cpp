@@ -1,5 +1,7 @@
 #include "uploader/releases/dates.hpp"
 
+#include "uploader/util/ascii.hpp"
+
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -159,10 +161,7 @@ int month_number(std::string_view name) {
   static constexpr std::array<std::string_view, 12> k_months{
       "jan", "feb", "mar", "apr", "may", "jun",
       "jul", "aug", "sep", "oct", "nov", "dec"};
-  std::string lower;
-  for (char c : name) {
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  std::string lower = util::ascii_lower(name);
   for (size_t i = 0; i < k_months.size(); ++i) {
     if (lower == k_months[i]) {
       return static_cast<int>(i) + 1;
