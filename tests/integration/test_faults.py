@@ -356,6 +356,17 @@ def chunked_dist(tmp_path, sentry):
     return write_dist(tmp_path / "dist", files)
 
 
+def assert_resume_sends_only_the_rest(run_tool, sentry, all_chunks, stored_first):
+    """With the faults gone, the next upload succeeds sending only the chunks
+    Sentry does not have yet."""
+    sentry.faults.clear()
+    sentry.clear_requests()
+    result = run_tool("upload", *UPLOAD, "dist")
+    assert result.returncode == 0, result.stderr
+    sent_second = [p["filename"] for r in sentry.requests_to("chunk") for p in r["body"]]
+    assert sorted(sent_second) == sorted(set(all_chunks) - stored_first)
+
+
 def test_dropped_upload_resumes_with_only_the_missing_chunks(run_tool, sentry, tmp_path):
     chunked_dist(tmp_path, sentry)
     # Three batches arrive, then the connection drops for good.
@@ -366,12 +377,7 @@ def test_dropped_upload_resumes_with_only_the_missing_chunks(run_tool, sentry, t
     all_chunks = sentry.requests_to("assemble")[0]["body"]["chunks"]
     stored_first = set(sentry.chunks) & set(all_chunks)
     assert len(stored_first) == 3 < len(set(all_chunks))
-    sentry.faults.clear()
-    sentry.clear_requests()
-    result = run_tool("upload", *UPLOAD, "dist")
-    assert result.returncode == 0, result.stderr
-    sent_second = [p["filename"] for r in sentry.requests_to("chunk") for p in r["body"]]
-    assert sorted(sent_second) == sorted(set(all_chunks) - stored_first)
+    assert_resume_sends_only_the_rest(run_tool, sentry, all_chunks, stored_first)
     assert len(sentry.bundles) == 1
 
 
@@ -391,12 +397,7 @@ def test_killed_upload_resumes_with_only_the_missing_chunks(uploader, run_tool, 
     all_chunks = sentry.requests_to("assemble")[0]["body"]["chunks"]
     stored_first = set(sentry.chunks) & set(all_chunks)
     assert len(stored_first) == 3
-    sentry.faults.clear()
-    sentry.clear_requests()
-    result = run_tool("upload", *UPLOAD, "dist")
-    assert result.returncode == 0, result.stderr
-    sent_second = [p["filename"] for r in sentry.requests_to("chunk") for p in r["body"]]
-    assert sorted(sent_second) == sorted(set(all_chunks) - stored_first)
+    assert_resume_sends_only_the_rest(run_tool, sentry, all_chunks, stored_first)
 
 
 # --- kill -9 at any point: files are old or new, never half-written ---------

@@ -443,43 +443,29 @@ public:
 
     releases::ReleaseApi release_api(api, m_target.org);
     upload::ServerFlow server;
-    try {
-      server = upload::detect_flow(api, m_target.org, m_settings.bundles);
-      m_summary["flow"] = upload::flow_name(server.flow);
-      if (auto line = upload::announcement(server.flow); !line.empty()) {
-        m_progress.phase(line);
-      }
-      upload::require_release(server.flow, m_target.release);
-      if (m_target.release) {
-        upload::prepare_release(
-            release_api, release_context(), m_settings.release_steps,
-            upload::needs_release(server.flow), m_getenv, run_git, reporter());
-      }
-    } catch (const AuthError &) {
-      throw;
-    } catch (const ConfigError &) {
-      throw;
-    } catch (const Error &error) {
-      if (m_settings.on_failure != OnFailure::warn) {
-        throw;
-      }
-      return park(plan, error.what());
+    if (auto parked = or_park(plan, [&] {
+          server = upload::detect_flow(api, m_target.org, m_settings.bundles);
+          m_summary["flow"] = upload::flow_name(server.flow);
+          if (auto line = upload::announcement(server.flow); !line.empty()) {
+            m_progress.phase(line);
+          }
+          upload::require_release(server.flow, m_target.release);
+          if (m_target.release) {
+            upload::prepare_release(release_api, release_context(),
+                                    m_settings.release_steps,
+                                    upload::needs_release(server.flow),
+                                    m_getenv, run_git, reporter());
+          }
+        })) {
+      return *parked;
     }
     upload_parked(api, release_api, server);
-    try {
-      auto result = upload::upload_with_flow(api, server, plan.files, m_target,
-                                             m_settings.bundles, cache,
-                                             files_key, m_progress);
-      record(result);
-    } catch (const AuthError &) {
-      throw;
-    } catch (const ConfigError &) {
-      throw;
-    } catch (const Error &error) {
-      if (m_settings.on_failure != OnFailure::warn) {
-        throw;
-      }
-      return park(plan, error.what());
+    if (auto parked = or_park(plan, [&] {
+          record(upload::upload_with_flow(api, server, plan.files, m_target,
+                                          m_settings.bundles, cache, files_key,
+                                          m_progress));
+        })) {
+      return *parked;
     }
     m_progress.phase("Sentry confirmed the upload (organization " +
                      m_target.org + ", projects " + join(m_target.projects) +
@@ -636,6 +622,26 @@ private:
       m_progress.phase("parked maps confirmed and removed from " +
                        parked_upload.folder.string());
     }
+  }
+
+  // Runs `step`. With --on-failure warn, its failure parks the maps and
+  // gives park()'s exit code; a token or configuration error still stops
+  // the run, as retrying later cannot fix it.
+  template <typename Step>
+  std::optional<int> or_park(const upload::UploadPlan &plan, Step &&step) {
+    try {
+      step();
+    } catch (const AuthError &) {
+      throw;
+    } catch (const ConfigError &) {
+      throw;
+    } catch (const Error &error) {
+      if (m_settings.on_failure != OnFailure::warn) {
+        throw;
+      }
+      return park(plan, error.what());
+    }
+    return std::nullopt;
   }
 
   int park(const upload::UploadPlan &plan, const std::string &reason) {

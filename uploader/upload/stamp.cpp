@@ -19,14 +19,8 @@ std::string upload_fingerprint(const PlanOptions &options,
   walk_options.ignore_file_lines = options.ignore_file_lines;
   util::Sha1 hasher;
   hasher.update(target);
-  // The options that shape the plan besides the files themselves.
-  for (const auto &list :
-       {options.extensions, options.ignores, options.ignore_file_lines}) {
-    hasher.update("\n" + std::to_string(list.size()) + ":");
-    for (const auto &item : list) {
-      hasher.update(item + "\n");
-    }
-  }
+  // The options that shape the plan besides the files the walk finds
+  // (extensions and ignores only change which files those are).
   hasher.update(options.sourcemap_headers ? "refs\n" : "no refs\n");
   hasher.update(options.debug_id_reference ? "id refs\n" : "no id refs\n");
   for (const auto &file : discovery::walk(walk_options)) {

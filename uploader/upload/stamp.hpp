@@ -8,10 +8,10 @@
 namespace uploader::upload {
 
 // A fingerprint of what an upload would send and where: every file the
-// walk finds (path, size, modification time, inode), the options that
-// select and describe them (extensions, ignores, ignore files, sourcemap
-// headers) plus `target` (server, org, projects, release, dist, URL
-// prefix). Files are only stat'ed, so
+// walk finds (path, size, modification time, inode; the walk applies the
+// extensions and ignores), the options that describe them (sourcemap and
+// debug-id references) plus `target` (server, org, projects, release,
+// dist, URL prefix). Files are only stat'ed, so
 // checking an unchanged folder costs no reading and no network.
 std::string upload_fingerprint(const PlanOptions &options,
                                const std::string &target);
