@@ -88,6 +88,8 @@ struct Transfer {
   std::chrono::steady_clock::time_point progressed;
   curl_off_t moved = 0;
   bool stalled = false;
+  // The request timeout is what was left before --deadline.
+  bool deadline_bound = false;
 };
 
 size_t on_body(char *data, size_t size, size_t count, void *self) {
@@ -264,7 +266,8 @@ struct Client::Impl {
     if (!request.idempotent) {
       curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
     }
-    if (auto timeout = timeout_for_now(); timeout.count() > 0) {
+    if (auto timeout = timeout_for_now(transfer->deadline_bound);
+        timeout.count() > 0) {
       curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
                        static_cast<long>(timeout.count()));
     }
@@ -344,14 +347,17 @@ struct Client::Impl {
   }
 
   // The request timeout, cut to what is left before the deadline (at least
-  // 1 ms: 0 would mean none to curl); 0 for none.
-  std::chrono::milliseconds timeout_for_now() const {
+  // 1 ms: 0 would mean none to curl); 0 for none. `deadline_bound` says
+  // whether the deadline is what set it.
+  std::chrono::milliseconds timeout_for_now(bool &deadline_bound) const {
     auto timeout = options.request_timeout;
+    deadline_bound = false;
     if (options.deadline != std::chrono::steady_clock::time_point::max()) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           options.deadline - std::chrono::steady_clock::now());
       left = std::max(left, std::chrono::milliseconds(1));
-      timeout = timeout.count() > 0 ? std::min(timeout, left) : left;
+      deadline_bound = timeout.count() == 0 || left <= timeout;
+      timeout = deadline_bound ? left : timeout;
     }
     return timeout;
   }
@@ -370,8 +376,11 @@ struct Client::Impl {
                       "no data moved for %lld s (stall timeout)",
                       static_cast<long long>(options.stall_timeout.count()));
       }
+      // curl's timer may fire a few ms before our clock reaches the
+      // deadline: a timeout the deadline set is the deadline's.
       if (response.failure == TransportFailure::timeout &&
-          std::chrono::steady_clock::now() >= options.deadline) {
+          ((code == CURLE_OPERATION_TIMEDOUT && transfer.deadline_bound) ||
+           std::chrono::steady_clock::now() >= options.deadline)) {
         response.failure = TransportFailure::deadline;
       }
       response.transport_error =
