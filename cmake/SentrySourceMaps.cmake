@@ -77,6 +77,10 @@ Cache Variables
 Commands
 ^^^^^^^^
 
+.. The error messages of sentry_sourcemaps_add_upload() quote the signature
+   below from here (see _sentry_sourcemaps_signature), so it stays a single
+   call whose only parentheses are its own.
+
 .. command:: sentry_sourcemaps_add_upload
 
   .. code-block:: cmake
@@ -89,7 +93,7 @@ Commands
       [DEPLOY_ENV <env>]
       [IGNORE <glob>...] [NO_INJECT]
       [STRIP_PREFIX <prefix>...] [STRIP_COMMON_PREFIX]
-      [DELETE_AFTER_UPLOAD <glob>... | DELETE_AFTER_UPLOAD OFF]
+      [DELETE_AFTER_UPLOAD <glob>...|OFF]
       [KEEP_SOURCE_MAPPING_URL] [ON_FAILURE FAIL|WARN]
       [ENV_FILE <path>] [ALL])
 
@@ -335,25 +339,29 @@ function(_sentry_sourcemaps_check_env_file file)
   endif()
 endfunction()
 
-function(sentry_sourcemaps_add_upload name)
-  list(APPEND CMAKE_MESSAGE_CONTEXT "sentry_sourcemaps_add_upload")
-  set(options NO_INJECT KEEP_SOURCE_MAPPING_URL ALL CREATE_RELEASE FINALIZE
-    STRIP_COMMON_PREFIX)
-  set(oneValueArgs BUNDLE_TARGET DIRECTORY ORG URL RELEASE DIST URL_PREFIX
-    ON_FAILURE ENV_FILE SET_COMMITS DEPLOY_ENV)
-  set(multiValueArgs PROJECT IGNORE DELETE_AFTER_UPLOAD STRIP_PREFIX)
-  cmake_parse_arguments(PARSE_ARGV 1 arg
-    "${options}" "${oneValueArgs}" "${multiValueArgs}")
-  string(CONCAT usage "sentry_sourcemaps_add_upload(<name> BUNDLE_TARGET <target> "
-    "DIRECTORY <dir> [ORG <org>] [PROJECT <project>...] [URL <url>] "
-    "[RELEASE <release>] [DIST <dist>] [URL_PREFIX <prefix>] [CREATE_RELEASE] "
-    "[SET_COMMITS auto|<repo>@<sha>] [FINALIZE] [DEPLOY_ENV <env>] [IGNORE <glob>...] "
-    "[NO_INJECT] [STRIP_PREFIX <prefix>...] [STRIP_COMMON_PREFIX] "
-    "[DELETE_AFTER_UPLOAD <glob>...|OFF] [KEEP_SOURCE_MAPPING_URL] "
-    "[ON_FAILURE FAIL|WARN] [ENV_FILE <path>] [ALL])")
-  set(me "sentry_sourcemaps_add_upload(${name})")
+# The signature of <command> on one line, for its error messages. It is read
+# from the command's code block in the documentation at the top of this file,
+# so the signature is written once, where users read it.
+function(_sentry_sourcemaps_signature out_var command)
+  file(READ "${CMAKE_CURRENT_FUNCTION_LIST_FILE}" module)
+  string(REGEX MATCH "\\.\\. command:: ${command}[^(]*(${command}\\([^)]*\\))"
+    whole_match "${module}")
+  string(REGEX REPLACE "[ \t\r\n]+" " " signature "${CMAKE_MATCH_1}")
+  set(${out_var} "${signature}" PARENT_SCOPE)
+endfunction()
 
-  # --- Validate: every error says what to write instead.
+# --- sentry_sourcemaps_add_upload() and its steps. The steps serve it alone
+# and, being called from it, see its variables: `name`, `me` (the call as
+# messages show it) and the parsed keywords `arg_<KEYWORD>`. They return
+# results through the variables their callers name.
+
+# The checks of a call, run before anything is derived from it and in a
+# fixed order, so that the first mistake is the one reported. Every message
+# says what to write instead.
+
+# The form of the call: a name that can be part of a target name, known
+# keywords, a value after each keyword that takes one.
+function(_sentry_sourcemaps_check_upload_call)
   if(NOT name MATCHES "^[A-Za-z0-9_.+-]+$")
     message(FATAL_ERROR "sentry_sourcemaps_add_upload: the name \"${name}\" "
       "must be letters, digits and _ . + - only, as it becomes part of the "
@@ -361,12 +369,19 @@ function(sentry_sourcemaps_add_upload name)
       "sentry_sourcemaps_add_upload(web BUNDLE_TARGET ...).")
   endif()
   if(DEFINED arg_UNPARSED_ARGUMENTS)
+    _sentry_sourcemaps_signature(usage sentry_sourcemaps_add_upload)
     message(FATAL_ERROR "${me}: unknown argument(s): ${arg_UNPARSED_ARGUMENTS}. "
       "The signature is: ${usage}")
   endif()
   foreach(keyword IN LISTS arg_KEYWORDS_MISSING_VALUES)
+    _sentry_sourcemaps_signature(usage sentry_sourcemaps_add_upload)
     message(FATAL_ERROR "${me}: ${keyword} needs a value. The signature is: ${usage}")
   endforeach()
+endfunction()
+
+# The required keywords, and the targets: BUNDLE_TARGET must exist already,
+# sentry-upload_<name> must not.
+function(_sentry_sourcemaps_check_upload_targets)
   if(NOT arg_BUNDLE_TARGET)
     message(FATAL_ERROR "${me}: BUNDLE_TARGET is required. Write "
       "BUNDLE_TARGET <target>, naming the target that writes the bundle, e.g. "
@@ -385,10 +400,12 @@ function(sentry_sourcemaps_add_upload name)
     message(FATAL_ERROR "${me}: the target sentry-upload_${name} already "
       "exists. Give each sentry_sourcemaps_add_upload() call its own name.")
   endif()
-  if("${arg_ON_FAILURE}" STREQUAL "")
-    set(arg_ON_FAILURE FAIL)
-  endif()
-  if(NOT arg_ON_FAILURE MATCHES "^(FAIL|WARN)$")
+endfunction()
+
+# The values of the keywords that accept only some.
+function(_sentry_sourcemaps_check_upload_values)
+  # Left out (empty), ON_FAILURE is FAIL: see _sentry_sourcemaps_apply_upload_defaults.
+  if(NOT "${arg_ON_FAILURE}" STREQUAL "" AND NOT arg_ON_FAILURE MATCHES "^(FAIL|WARN)$")
     message(FATAL_ERROR "${me}: ON_FAILURE must be FAIL or WARN, not "
       "\"${arg_ON_FAILURE}\". Write ON_FAILURE FAIL (stop the build, keep the "
       "maps) or ON_FAILURE WARN (go on, move the maps to a pending folder).")
@@ -412,13 +429,22 @@ function(sentry_sourcemaps_add_upload name)
     message(FATAL_ERROR "${me}: DELETE_AFTER_UPLOAD takes either globs or "
       "OFF, not both (got \"${arg_DELETE_AFTER_UPLOAD}\").")
   endif()
+endfunction()
 
-  # --- Defaults from variables, absolute paths.
+# Fills in, in the caller's arg_<KEYWORD> variables, what the call left out:
+# ORG, PROJECT, URL, RELEASE and DIST from SENTRY_SOURCEMAPS_<KEYWORD>,
+# ON_FAILURE FAIL, ENV_FILE from SENTRY_SOURCEMAPS_ENV_FILE. Makes DIRECTORY
+# and ENV_FILE absolute against the folders the documentation names, since
+# the build runs the uploader elsewhere.
+function(_sentry_sourcemaps_apply_upload_defaults)
   foreach(keyword IN ITEMS ORG PROJECT URL RELEASE DIST)
     if("${arg_${keyword}}" STREQUAL "" AND NOT "${SENTRY_SOURCEMAPS_${keyword}}" STREQUAL "")
       set(arg_${keyword} "${SENTRY_SOURCEMAPS_${keyword}}")
     endif()
   endforeach()
+  if("${arg_ON_FAILURE}" STREQUAL "")
+    set(arg_ON_FAILURE FAIL)
+  endif()
   cmake_path(ABSOLUTE_PATH arg_DIRECTORY BASE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
     NORMALIZE)
   if("${arg_ENV_FILE}" STREQUAL "")
@@ -426,34 +452,101 @@ function(sentry_sourcemaps_add_upload name)
   endif()
   cmake_path(ABSOLUTE_PATH arg_ENV_FILE BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     NORMALIZE)
-  set(state_dir "${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/${name}")
-  set(pending_dir "${state_dir}/pending")
-  set(stamp_file "${state_dir}/stamp")
+  return(PROPAGATE arg_ORG arg_PROJECT arg_URL arg_RELEASE arg_DIST arg_ON_FAILURE
+    arg_DIRECTORY arg_ENV_FILE)
+endfunction()
 
-  _sentry_sourcemaps_check_env_file("${arg_ENV_FILE}")
-  _sentry_sourcemaps_resolve_uploader()
-  _sentry_sourcemaps_ensure_job_pool()
+# Where the uploader runs, and the arguments that point it at the env file;
+# the same for the upload and the doctor. Like the Vite plugin, the uploader
+# reads .env.sentry-build-plugin from its working directory when it exists,
+# and a missing one is fine. A file of another name is passed explicitly and
+# must exist.
+function(_sentry_sourcemaps_env_file_args working_dir_var args_var)
+  cmake_path(GET arg_ENV_FILE FILENAME env_file_name)
+  if(env_file_name STREQUAL ".env.sentry-build-plugin")
+    cmake_path(GET arg_ENV_FILE PARENT_PATH working_dir)
+    set(args "")
+  else()
+    set(working_dir "${CMAKE_CURRENT_BINARY_DIR}")
+    set(args --env-file "${arg_ENV_FILE}")
+  endif()
+  set(${working_dir_var} "${working_dir}" PARENT_SCOPE)
+  set(${args_var} "${args}" PARENT_SCOPE)
+endfunction()
 
-  # --- The one uploader invocation. No secret goes in here: the uploader
-  # reads the token from its environment or the env file at build time.
-  # Where to (org, server) and what (projects, ignores): the same for the
-  # upload and the doctor checklist below.
-  set(server_args)
+# Where to: --org and --url. Shared by the upload and the doctor, so the
+# doctor checks the organisation and server the upload uses.
+function(_sentry_sourcemaps_server_args out_var)
+  set(args "")
   foreach(pair IN ITEMS "ORG;--org" "URL;--url")
     list(GET pair 0 keyword)
     list(GET pair 1 flag)
     if(NOT "${arg_${keyword}}" STREQUAL "")
-      list(APPEND server_args ${flag} "${arg_${keyword}}")
+      list(APPEND args ${flag} "${arg_${keyword}}")
     endif()
   endforeach()
-  set(selection_args)
+  set(${out_var} "${args}" PARENT_SCOPE)
+endfunction()
+
+# What: --project and --ignore. Shared by the upload and the doctor, so the
+# doctor checks the projects and files the upload sends.
+function(_sentry_sourcemaps_selection_args out_var)
+  set(args "")
   foreach(project IN LISTS arg_PROJECT)
-    list(APPEND selection_args --project "${project}")
+    list(APPEND args --project "${project}")
   endforeach()
   foreach(glob IN LISTS arg_IGNORE)
-    list(APPEND selection_args --ignore "${glob}")
+    list(APPEND args --ignore "${glob}")
   endforeach()
+  set(${out_var} "${args}" PARENT_SCOPE)
+endfunction()
 
+# Appends to the list <cmd_var> the release steps the uploader runs around
+# the upload: create, set commits, (upload and wait), finalize, deploy.
+function(_sentry_sourcemaps_append_release_args cmd_var)
+  set(cmd "${${cmd_var}}")
+  if(arg_CREATE_RELEASE)
+    list(APPEND cmd --create-release)
+  endif()
+  if(DEFINED arg_SET_COMMITS)
+    list(APPEND cmd --set-commits "${arg_SET_COMMITS}")
+  endif()
+  if(arg_FINALIZE)
+    list(APPEND cmd --finalize)
+  endif()
+  if(DEFINED arg_DEPLOY_ENV)
+    list(APPEND cmd --deploy "${arg_DEPLOY_ENV}")
+  endif()
+  set(${cmd_var} "${cmd}" PARENT_SCOPE)
+endfunction()
+
+# Appends to the list <cmd_var> what the upload changes in <dir>: debug IDs
+# injected before it, and after it the maps deleted and the comments that
+# named them stripped.
+function(_sentry_sourcemaps_append_bundle_edit_args cmd_var)
+  set(cmd "${${cmd_var}}")
+  if(NOT arg_NO_INJECT)
+    list(APPEND cmd --inject)
+  endif()
+  if(NOT arg_DELETE_AFTER_UPLOAD STREQUAL "OFF")
+    list(APPEND cmd --delete-after)
+    foreach(glob IN LISTS arg_DELETE_AFTER_UPLOAD)
+      list(APPEND cmd --delete-glob "${glob}")
+    endforeach()
+    if(arg_KEEP_SOURCE_MAPPING_URL)
+      list(APPEND cmd --keep-source-mapping-url)
+    endif()
+  endif()
+  set(${cmd_var} "${cmd}" PARENT_SCOPE)
+endfunction()
+
+# The one uploader invocation of sentry-upload_<name>. No secret goes in
+# here: the uploader reads the token from its environment or the env file
+# at build time.
+function(_sentry_sourcemaps_upload_command_line out_var pending_dir stamp_file
+    env_file_args)
+  _sentry_sourcemaps_server_args(server_args)
+  _sentry_sourcemaps_selection_args(selection_args)
   set(cmd "$<TARGET_FILE:Sentry::sourcemaps>" upload ${server_args})
   foreach(pair IN ITEMS "RELEASE;--release" "DIST;--dist" "URL_PREFIX;--url-prefix")
     list(GET pair 0 keyword)
@@ -469,43 +562,11 @@ function(sentry_sourcemaps_add_upload name)
   if(arg_STRIP_COMMON_PREFIX)
     list(APPEND cmd --strip-common-prefix)
   endif()
-  if(arg_CREATE_RELEASE)
-    list(APPEND cmd --create-release)
-  endif()
-  if(DEFINED arg_SET_COMMITS)
-    list(APPEND cmd --set-commits "${arg_SET_COMMITS}")
-  endif()
-  if(arg_FINALIZE)
-    list(APPEND cmd --finalize)
-  endif()
-  if(DEFINED arg_DEPLOY_ENV)
-    list(APPEND cmd --deploy "${arg_DEPLOY_ENV}")
-  endif()
-  if(NOT arg_NO_INJECT)
-    list(APPEND cmd --inject)
-  endif()
-  if(NOT arg_DELETE_AFTER_UPLOAD STREQUAL "OFF")
-    list(APPEND cmd --delete-after)
-    foreach(glob IN LISTS arg_DELETE_AFTER_UPLOAD)
-      list(APPEND cmd --delete-glob "${glob}")
-    endforeach()
-    if(arg_KEEP_SOURCE_MAPPING_URL)
-      list(APPEND cmd --keep-source-mapping-url)
-    endif()
-  endif()
+  _sentry_sourcemaps_append_release_args(cmd)
+  _sentry_sourcemaps_append_bundle_edit_args(cmd)
   string(TOLOWER "${arg_ON_FAILURE}" on_failure)
   list(APPEND cmd --wait --on-failure ${on_failure} --pending-dir "${pending_dir}"
-    --stamp-file "${stamp_file}")
-  # Like the Vite plugin, the uploader reads .env.sentry-build-plugin from its
-  # working directory when it exists, and a missing one is fine. A file of
-  # another name is passed explicitly and must exist.
-  cmake_path(GET arg_ENV_FILE FILENAME env_file_name)
-  if(env_file_name STREQUAL ".env.sentry-build-plugin")
-    cmake_path(GET arg_ENV_FILE PARENT_PATH working_dir)
-  else()
-    set(working_dir "${CMAKE_CURRENT_BINARY_DIR}")
-    list(APPEND cmd --env-file "${arg_ENV_FILE}")
-  endif()
+    --stamp-file "${stamp_file}" ${env_file_args})
   if(NOT SENTRY_SOURCEMAPS_REQUIRED)
     list(APPEND cmd --skip-without-token)
   endif()
@@ -515,15 +576,44 @@ function(sentry_sourcemaps_add_upload name)
   list(APPEND cmd "${arg_DIRECTORY}")
   list(JOIN cmd " " pretty)
   message(DEBUG "${me}: ${pretty}")
+  set(${out_var} "${cmd}" PARENT_SCOPE)
+endfunction()
 
+# The doctor's command line: the upload's non-secret settings, and nothing
+# uploaded.
+function(_sentry_sourcemaps_doctor_command_line out_var env_file_args)
+  _sentry_sourcemaps_server_args(server_args)
+  _sentry_sourcemaps_selection_args(selection_args)
+  set(cmd "$<TARGET_FILE:Sentry::sourcemaps>" doctor ${server_args} ${selection_args})
+  if(NOT arg_NO_INJECT)
+    list(APPEND cmd --expect-inject) # the upload injects debug IDs itself
+  endif()
+  list(APPEND cmd ${env_file_args} "${arg_DIRECTORY}")
+  set(${out_var} "${cmd}" PARENT_SCOPE)
+endfunction()
+
+# Makes <aggregate> (on first use, with <comment>) depend on <target>, so
+# one aggregate target covers every call.
+function(_sentry_sourcemaps_add_to_aggregate aggregate target comment)
+  if(NOT TARGET ${aggregate})
+    add_custom_target(${aggregate} COMMENT "${comment}")
+  endif()
+  add_dependencies(${aggregate} ${target})
+endfunction()
+
+# sentry-upload_<name>: runs <command> after the bundle target, in the job
+# pool all uploads share, as part of sentry-upload. The state folder must
+# exist before the uploader writes the stamp there. The properties tell the
+# caller where the upload's files are.
+function(_sentry_sourcemaps_add_upload_target command working_dir state_dir
+    pending_dir stamp_file)
   set(all "")
   if(arg_ALL)
     set(all ALL)
   endif()
-  # The state folder must exist before the uploader writes the stamp there.
   add_custom_target(sentry-upload_${name} ${all}
     COMMAND "${CMAKE_COMMAND}" -E make_directory "${state_dir}"
-    COMMAND ${cmd}
+    COMMAND ${command}
     WORKING_DIRECTORY "${working_dir}"
     COMMENT "Uploading source maps in ${arg_DIRECTORY} to Sentry (${name})"
     JOB_POOL sentry_sourcemaps_upload
@@ -535,34 +625,55 @@ function(sentry_sourcemaps_add_upload name)
     SENTRY_SOURCEMAPS_PENDING_DIR "${pending_dir}"
     SENTRY_SOURCEMAPS_STAMP_FILE "${stamp_file}"
     SENTRY_SOURCEMAPS_ENV_FILE "${arg_ENV_FILE}")
+  _sentry_sourcemaps_add_to_aggregate(sentry-upload sentry-upload_${name}
+    "Uploaded every bundle's source maps to Sentry")
+endfunction()
 
-  if(NOT TARGET sentry-upload)
-    add_custom_target(sentry-upload
-      COMMENT "Uploaded every bundle's source maps to Sentry")
-  endif()
-  add_dependencies(sentry-upload sentry-upload_${name})
-
-  # --- The checklist: the upload's non-secret settings, nothing uploaded.
-  set(doctor "$<TARGET_FILE:Sentry::sourcemaps>" doctor ${server_args}
-      ${selection_args})
-  if(NOT arg_NO_INJECT)
-    list(APPEND doctor --expect-inject) # the upload injects debug IDs itself
-  endif()
-  if(NOT env_file_name STREQUAL ".env.sentry-build-plugin")
-    list(APPEND doctor --env-file "${arg_ENV_FILE}")
-  endif()
-  list(APPEND doctor "${arg_DIRECTORY}")
+# sentry-doctor_<name>: runs <command> after the bundle target, whose maps it
+# checks, as part of sentry-doctor.
+function(_sentry_sourcemaps_add_doctor_target command working_dir)
   add_custom_target(sentry-doctor_${name}
-    COMMAND ${doctor}
+    COMMAND ${command}
     WORKING_DIRECTORY "${working_dir}"
     COMMENT "Checking the Sentry source-map setup of ${arg_DIRECTORY} (${name})"
     VERBATIM COMMAND_EXPAND_LISTS)
   add_dependencies(sentry-doctor_${name} ${arg_BUNDLE_TARGET})
-  if(NOT TARGET sentry-doctor)
-    add_custom_target(sentry-doctor
-      COMMENT "Checked every bundle's Sentry source-map setup")
-  endif()
-  add_dependencies(sentry-doctor sentry-doctor_${name})
+  _sentry_sourcemaps_add_to_aggregate(sentry-doctor sentry-doctor_${name}
+    "Checked every bundle's Sentry source-map setup")
+endfunction()
+
+function(sentry_sourcemaps_add_upload name)
+  list(APPEND CMAKE_MESSAGE_CONTEXT "sentry_sourcemaps_add_upload")
+  set(options NO_INJECT KEEP_SOURCE_MAPPING_URL ALL CREATE_RELEASE FINALIZE
+    STRIP_COMMON_PREFIX)
+  set(oneValueArgs BUNDLE_TARGET DIRECTORY ORG URL RELEASE DIST URL_PREFIX
+    ON_FAILURE ENV_FILE SET_COMMITS DEPLOY_ENV)
+  set(multiValueArgs PROJECT IGNORE DELETE_AFTER_UPLOAD STRIP_PREFIX)
+  cmake_parse_arguments(PARSE_ARGV 1 arg
+    "${options}" "${oneValueArgs}" "${multiValueArgs}")
+  set(me "sentry_sourcemaps_add_upload(${name})")
+
+  _sentry_sourcemaps_check_upload_call()
+  _sentry_sourcemaps_check_upload_targets()
+  _sentry_sourcemaps_check_upload_values()
+  _sentry_sourcemaps_apply_upload_defaults()
+  # What the uploader keeps between runs: the pending maps of ON_FAILURE WARN
+  # and the stamp that makes a re-run on an unchanged bundle free.
+  set(state_dir "${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/${name}")
+  set(pending_dir "${state_dir}/pending")
+  set(stamp_file "${state_dir}/stamp")
+
+  _sentry_sourcemaps_check_env_file("${arg_ENV_FILE}")
+  _sentry_sourcemaps_resolve_uploader()
+  _sentry_sourcemaps_ensure_job_pool()
+
+  _sentry_sourcemaps_env_file_args(working_dir env_file_args)
+  _sentry_sourcemaps_upload_command_line(upload "${pending_dir}" "${stamp_file}"
+    "${env_file_args}")
+  _sentry_sourcemaps_add_upload_target("${upload}" "${working_dir}" "${state_dir}"
+    "${pending_dir}" "${stamp_file}")
+  _sentry_sourcemaps_doctor_command_line(doctor "${env_file_args}")
+  _sentry_sourcemaps_add_doctor_target("${doctor}" "${working_dir}")
   message(STATUS "Sentry upload target: sentry-upload_${name} (${arg_DIRECTORY})")
 endfunction()
 

@@ -6,6 +6,9 @@ An entry is one of:
   {"drop": True}       read the request, then close the socket without answering
   {"reset": True}      same, but with a TCP RST (SO_LINGER 0)
   {"delay": 3.0}       sleep, then answer normally (or with "status" if given)
+                       (delays and stalls end early when the stand-in stops)
+  {"hold": True}       answer nothing until FakeSentry.release_held(), then go on
+                       as the other keys say; dropped when the stand-in stops
   {"stall": 10}        send headers and half the body, stall, then close
 """
 import threading
@@ -15,7 +18,7 @@ def normalize(entry):
     if isinstance(entry, int):
         return {"status": entry}
     if isinstance(entry, dict):
-        known = {"status", "headers", "body", "drop", "reset", "delay", "stall"}
+        known = {"status", "headers", "body", "drop", "reset", "delay", "stall", "hold"}
         unknown = set(entry) - known
         if unknown:
             raise ValueError("unknown fault keys: %s" % sorted(unknown))

@@ -16,7 +16,9 @@ import struct
 import sys
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 if __package__ in (None, ""):  # run as a script: make `fake_sentry` importable
@@ -149,33 +151,46 @@ class Handler(BaseHTTPRequestHandler):
         logged = dict(headers)
         if "authorization" in logged:
             logged["authorization"] = "Bearer [REDACTED]"
+        # time: wall clock at arrival; received/answered: time.monotonic() when the
+        # whole request had been read and just before the answer (or the close of
+        # a drop) went out; answered stays None while a request is held.
         record = {"method": self.command, "path": url.path,
                   "query": {k: v[-1] for k, v in parse_qs(url.query).items()},
                   "headers": logged, "body": describe_body(req), "endpoint": endpoint,
-                  "time": time.time(), "status": None}
+                  "time": time.time(), "received": time.monotonic(), "answered": None,
+                  "status": None}
         with store.lock:
             store.requests.append(record)
+        fake._changed()
         self._logged = False
         try:
+            fake._run_hooks("request", record)
             self._answer(req, record, methods, scopes, needs_org, params)
         finally:
             if not self._logged:  # dropped, stalled or failed: log it now
                 fake._log_request(record)
+            fake._changed()
 
     def _answer(self, req, record, methods, scopes, needs_org, params):
         fake, url_path, endpoint = self.server.fake, req.path, record["endpoint"]
         fault = fake.faults.take(self.command, url_path, endpoint)
         if fault:
             record["fault"] = {k: v for k, v in fault.items() if k != "body"}
+            if fault.get("hold"):
+                if not fake._hold(record):  # the stand-in is stopping: never answer
+                    record["status"] = "dropped"
+                    self._drop(record, reset=False)
+                    return
+                record["status"] = None
             if fault.get("delay"):
-                time.sleep(fault["delay"])
+                fake._pause(fault["delay"])
             if fault.get("drop") or fault.get("reset"):
                 record["status"] = "dropped"
-                self._drop(reset=bool(fault.get("reset")))
+                self._drop(record, reset=bool(fault.get("reset")))
                 return
             if fault.get("stall") is not None:
                 record["status"] = "stalled"
-                self._stall(fault["stall"])
+                self._stall(record, fault["stall"])
                 return
             if "status" in fault:
                 status = fault["status"]
@@ -220,6 +235,8 @@ class Handler(BaseHTTPRequestHandler):
         else:
             data, ctype = json.dumps(payload).encode("utf-8"), "application/json"
         record["status"] = status
+        record["response"] = describe_answer(payload)
+        self.server.fake._before_answer(record)
         # Logged before the client can see the answer, so the file keeps the
         # order in which a sequential client made its requests.
         self.server.fake._log_request(record)
@@ -235,7 +252,11 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         self.wfile.flush()
 
-    def _drop(self, reset):
+    def _drop(self, record, reset):
+        self.server.fake._before_answer(record)
+        self._close(reset)
+
+    def _close(self, reset):
         if reset:  # RST instead of FIN
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                        struct.pack("ii", 1, 0))
@@ -245,16 +266,17 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _stall(self, seconds):
+    def _stall(self, record, seconds):
         body = b'{"detail": "stalled response from fake_sentry"}'
+        self.server.fake._before_answer(record)
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body[: len(body) // 2])
         self.wfile.flush()
-        time.sleep(seconds)
-        self._drop(reset=False)
+        self.server.fake._pause(seconds)
+        self._close(reset=False)
 
     def handle_one_request(self):
         # Same as the base class, but route every method through _dispatch.
@@ -269,6 +291,16 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except (ConnectionError, socket.timeout, TimeoutError):
             self.close_connection = True
+
+
+def describe_answer(payload):
+    """The answer body as it goes into the log: JSON as sent (a copy), text, or
+    the size of binary data."""
+    if isinstance(payload, (dict, list)):
+        return json.loads(json.dumps(payload, default=str))
+    if isinstance(payload, bytes):
+        return {"binary_size": len(payload)}
+    return payload
 
 
 def _phrase(status):
@@ -288,6 +320,18 @@ class FakeSentry:
 
     FakeSentry(tokens=None, orgs=None, repos=None, config=None, host="127.0.0.1",
                port=0, store_dir=None, **config_fields)
+
+    Every request is recorded (see `requests`) with, besides what was asked:
+      time      wall clock (time.time()) when it arrived
+      received  time.monotonic() once the whole request had been read
+      answered  time.monotonic() just before the first byte of the answer (or the
+                close of a drop, or the headers of a stall) went out; None while
+                held or for a request that is still being handled
+      status    the HTTP status, or "dropped", "stalled", "held"
+      response  the answer's body: JSON as sent, text, or {"binary_size": n}
+      watched   with watch(): the watched files that existed when it was answered
+    Both clocks are the ones other local processes use (CLOCK_MONOTONIC and
+    CLOCK_REALTIME on Linux), so a test can compare them with its own readings.
     """
 
     def __init__(self, tokens=None, orgs=None, repos=None, config=None, host="127.0.0.1",
@@ -307,6 +351,12 @@ class FakeSentry:
         self._httpd.fake = self
         self.url = "http://%s:%d" % self._httpd.server_address[:2]
         self._thread = None
+        self._hooks = {"request": [], "answer": []}
+        self._watch_hook = None
+        self.hook_errors = []   # one text (with traceback) per hook that raised
+        self._change = threading.Condition()
+        self._releases = 0      # how often release_held() was called
+        self._stopping = False
 
     # -- lifecycle
     def start(self):
@@ -316,6 +366,9 @@ class FakeSentry:
         return self
 
     def stop(self):
+        with self._change:  # held requests are dropped, never answered
+            self._stopping = True
+            self._change.notify_all()
         if self._thread:
             self._httpd.shutdown()
             self._thread.join()
@@ -327,6 +380,8 @@ class FakeSentry:
 
     def __exit__(self, *exc):
         self.stop()
+        if self.hook_errors and exc[0] is None:
+            raise AssertionError("fake_sentry: a hook raised:\n" + "\n".join(self.hook_errors))
 
     # -- inspection and scripting
     @property
@@ -383,6 +438,101 @@ class FakeSentry:
     def clear_requests(self):
         with self.store.lock:
             self.store.requests.clear()
+
+    # -- hooks: code a test runs inside the stand-in at exact moments
+    def on_request(self, callback):
+        """callback(record) runs when a request has been read, before any fault or
+        handler sees it (nothing of it is stored yet). Runs on the request's thread;
+        an exception is kept in hook_errors (and raised by __exit__)."""
+        self._hooks["request"].append(callback)
+
+    def on_answer(self, callback):
+        """callback(record) runs after the request was handled (its effects are
+        stored, record["status"] and ["response"] are set) and before any byte of
+        the answer is sent: the client cannot have seen the answer yet. Also runs
+        before a drop closes the connection and before a stall starts."""
+        self._hooks["answer"].append(callback)
+
+    def clear_hooks(self):
+        self._hooks = {"request": [], "answer": []}
+        self._watch_hook = None
+
+    def watch(self, folder, pattern="**/*.map"):
+        """From now on record["watched"] is the sorted list of files under `folder`
+        (relative paths, matching the glob `pattern`) that existed when the
+        stand-in answered that request. A new call replaces the watch."""
+        root = Path(folder)
+
+        def snapshot(record):
+            record["watched"] = sorted(str(p.relative_to(root)) for p in root.glob(pattern)
+                                       if p.is_file() or p.is_symlink())
+
+        if self._watch_hook in self._hooks["answer"]:
+            self._hooks["answer"].remove(self._watch_hook)
+        self._watch_hook = snapshot
+        self.on_answer(snapshot)
+
+    def wait_for(self, condition, timeout=60.0):
+        """Blocks until condition() is true; it is checked at every request's arrival
+        and answer (and every 0.1 s, so it may look at other things too). Raises
+        TimeoutError after `timeout` seconds: a guard against a hung test, not a
+        measure of speed."""
+        give_up = time.monotonic() + timeout
+        with self._change:
+            while not condition():
+                left = give_up - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("fake_sentry: still waiting after %s s; requests: %s"
+                                       % (timeout, [(r["endpoint"], r["status"])
+                                                    for r in self.requests]))
+                self._change.wait(min(left, 0.1))
+
+    def held(self):
+        """The requests a {"hold": True} fault is holding now."""
+        return [r for r in self.requests if r["status"] == "held"]
+
+    def release_held(self):
+        """Lets every request held now go on (answered as its fault entry says)."""
+        with self._change:
+            self._releases += 1
+            self._change.notify_all()
+
+    def _hold(self, record):
+        """Blocks a request until release_held(); False when the stand-in stops."""
+        with self._change:
+            seen = self._releases
+            record["status"] = "held"
+            self._change.notify_all()
+            while self._releases == seen and not self._stopping:
+                self._change.wait()
+            return not self._stopping
+
+    def _pause(self, seconds):
+        """Sleeps for a delay or stall, cut short when the stand-in stops (so a
+        test can stall far longer than any timer it checks)."""
+        end = time.monotonic() + seconds
+        with self._change:
+            while not self._stopping:
+                left = end - time.monotonic()
+                if left <= 0:
+                    return
+                self._change.wait(left)
+
+    def _changed(self):
+        with self._change:
+            self._change.notify_all()
+
+    def _run_hooks(self, kind, record):
+        for hook in list(self._hooks[kind]):
+            try:
+                hook(record)
+            except Exception:  # noqa: BLE001 - kept and raised at the end
+                self.hook_errors.append("%s hook on %s %s:\n%s" % (
+                    kind, record["method"], record["path"], traceback.format_exc()))
+
+    def _before_answer(self, record):
+        self._run_hooks("answer", record)
+        record["answered"] = time.monotonic()
 
     # -- store dir
     def _write_bundle(self, record):

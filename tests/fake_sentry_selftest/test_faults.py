@@ -49,9 +49,23 @@ def test_delay_then_normal_answer(fake):
 
 
 def test_stall_sends_partial_body(fake):
-    fake.script_fault("GET", "options", [{"stall": 3}])
+    fake.script_fault("GET", "options", [{"stall": 60}])  # ends when the stand-in stops
     with pytest.raises(socket.timeout):
         call(fake.url, "GET", OPTIONS, "tok-upload", timeout=0.5)
+    assert fake.requests[0]["status"] == "stalled"
+
+
+def test_a_stall_ends_when_the_stand_in_stops(make_fake):
+    s = make_fake()
+    s.script_fault("GET", "options", [{"stall": 600}])
+    u = urlsplit(s.url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    conn.request("GET", OPTIONS, headers={"Authorization": "Bearer tok-upload"})
+    r = conn.getresponse()  # headers and half the body came
+    s.stop()
+    with pytest.raises(http.client.IncompleteRead):
+        r.read()  # closed at the stop, long before 600 s
+    conn.close()
 
 
 def test_keep_alive_serves_several_requests_on_one_connection(fake):

@@ -43,4 +43,7 @@ def test_standalone_server(tmp_path):
     assert manifest["release"] == "1.0"
     log = [json.loads(x) for x in (store / "requests.jsonl").read_text().splitlines()]
     assert [r["endpoint"] for r in log] == ["auth", "assemble", "chunk", "assemble", "assemble"]
+    assert [(r["response"] or {}).get("state") for r in log] == [
+        None, "not_found", None, "created", "ok"]
+    assert all(r["received"] <= r["answered"] for r in log)
     assert all(r["headers"].get("authorization") == "Bearer [REDACTED]" for r in log)

@@ -25,15 +25,15 @@ def sentry():
 
 
 @pytest.fixture
-def upload(cli, sentry, tmp_path):
-    """Runs `upload` against `sentry` from tmp_path, token and URL in the env.
+def upload(cli, sentry, case_dir):
+    """Runs `upload` against `sentry` from case_dir, token and URL in the env.
 
     Keyword `env` adds or overrides variables (None removes one).
     """
     def invoke(*args, env=None, cwd=None):
         variables = {"SENTRY_URL": sentry.url, "SENTRY_AUTH_TOKEN": UPLOAD_TOKEN,
-                     "HOME": str(tmp_path)}
+                     "HOME": str(case_dir)}
         variables.update(env or {})
         environment = clean_env(**{k: v for k, v in variables.items() if v is not None})
-        return cli("upload", *args, env=environment, cwd=cwd or tmp_path)
+        return cli("upload", *args, env=environment, cwd=cwd or case_dir)
     return invoke

@@ -66,8 +66,8 @@ def test_no_arguments_prints_usage_to_stderr_and_exits_2(cli):
     assert result.stderr.startswith("Usage: sentry-sourcemaps <COMMAND>")
 
 
-def test_inject_log_level_trace_times_each_phase(cli, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_inject_log_level_trace_times_each_phase(cli, case_dir):
+    dist = write_dist(case_dir / "dist")
     result = cli("inject", "--log-level", "trace", str(dist))
     assert result.returncode == 0, result.output
     phases = re.findall(r"^inject: (.+) in \d+\.\d ms$", result.stderr, re.M)
@@ -75,13 +75,13 @@ def test_inject_log_level_trace_times_each_phase(cli, tmp_path):
                       "prepared the changes", "committed them"]
     assert re.search(r"^commit: synced 4 files in \d+\.\d ms$", result.stderr, re.M)
     # Not at the default level, nor with --verbose (debug).
-    again = write_dist(tmp_path / "again")
+    again = write_dist(case_dir / "again")
     result = cli("inject", "--verbose", str(again))
     assert result.returncode == 0 and " ms\n" not in result.stderr
 
 
-def test_inject_rejects_an_unknown_log_level(cli, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_inject_rejects_an_unknown_log_level(cli, case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = cli("inject", "--log-level", "loud", str(dist))
     assert result.returncode == 2
@@ -89,12 +89,12 @@ def test_inject_rejects_an_unknown_log_level(cli, tmp_path):
     assert snapshot(dist) == before
 
 
-def test_inject_ignore_file_leaves_the_named_files_alone(cli, tmp_path):
-    dist = write_dist(tmp_path / "dist")
-    (tmp_path / "inject.ignore").write_text("vendor-*\n")
+def test_inject_ignore_file_leaves_the_named_files_alone(cli, case_dir):
+    dist = write_dist(case_dir / "dist")
+    (case_dir / "inject.ignore").write_text("vendor-*\n")
     vendor = sorted(p for p in dist.rglob("vendor-*"))
     before = {p: p.read_bytes() for p in vendor}
-    result = cli("inject", "-I", "inject.ignore", "dist", cwd=tmp_path)
+    result = cli("inject", "-I", "inject.ignore", "dist", cwd=case_dir)
     assert result.returncode == 0, result.output
     assert {p: p.read_bytes() for p in vendor} == before
     assert "//# debugId=" in (dist / "assets/index-abc123.js").read_text()

@@ -32,14 +32,14 @@ def server():
 
 
 @pytest.fixture
-def doctor(cli, server, tmp_path):
-    """Runs doctor from tmp_path with a good configuration; `env` overrides it."""
+def doctor(cli, server, case_dir):
+    """Runs doctor from case_dir with a good configuration; `env` overrides it."""
     def invoke(*args, env=None, cwd=None):
         variables = {"SENTRY_URL": server.url, "SENTRY_AUTH_TOKEN": UPLOAD,
-                     "SENTRY_ORG": "acme", "SENTRY_PROJECT": "web", "HOME": str(tmp_path)}
+                     "SENTRY_ORG": "acme", "SENTRY_PROJECT": "web", "HOME": str(case_dir)}
         variables.update(env or {})
         environment = clean_env(**{k: v for k, v in variables.items() if v is not None})
-        return cli("doctor", *args, env=environment, cwd=cwd or tmp_path)
+        return cli("doctor", *args, env=environment, cwd=cwd or case_dir)
     return invoke
 
 
@@ -49,14 +49,14 @@ def lines(result):
     return {c["name"]: (c["status"], c["message"] + " | " + c["hint"]) for c in data["checks"]}
 
 
-def injected_dist(cli, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def injected_dist(cli, case_dir):
+    dist = copy_dist(case_dir / "dist")
     assert cli("inject", str(dist)).returncode == 0
     return dist
 
 
-def test_everything_passes_on_an_injected_vite_build(doctor, cli, tmp_path):
-    dist = injected_dist(cli, tmp_path)
+def test_everything_passes_on_an_injected_vite_build(doctor, cli, case_dir):
+    dist = injected_dist(cli, case_dir)
     before = snapshot(dist)
     result = doctor("dist")
     assert result.returncode == 0, result.output
@@ -70,8 +70,8 @@ def test_everything_passes_on_an_injected_vite_build(doctor, cli, tmp_path):
     assert UPLOAD not in result.output
 
 
-def test_json_lists_every_check(doctor, cli, tmp_path):
-    injected_dist(cli, tmp_path)
+def test_json_lists_every_check(doctor, cli, case_dir):
+    injected_dist(cli, case_dir)
     result = doctor("--json", "dist", env={"SENTRY_READ_TOKEN": READ})
     assert result.returncode == 0, result.output
     data = json.loads(result.stdout)
@@ -96,8 +96,8 @@ def git(cwd, *args):
 
 
 @pytest.fixture
-def repo(tmp_path):
-    root = tmp_path / "repo"
+def repo(case_dir):
+    root = case_dir / "repo"
     root.mkdir()
     git(root, "init", "-q")
     (root / ".env.sentry-build-plugin").write_text("SENTRY_ORG=acme\n")
@@ -145,9 +145,9 @@ def test_unreachable_server_fails_and_skips_token(doctor):
     assert checks["organization"][0] == "skip"
 
 
-def test_a_server_that_is_not_sentry_fails(doctor, tmp_path):
-    (tmp_path / "www").mkdir()
-    handler = lambda *a: SimpleHTTPRequestHandler(*a, directory=str(tmp_path / "www"))  # noqa: E731
+def test_a_server_that_is_not_sentry_fails(doctor, case_dir):
+    (case_dir / "www").mkdir()
+    handler = lambda *a: SimpleHTTPRequestHandler(*a, directory=str(case_dir / "www"))  # noqa: E731
     httpd = HTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
@@ -206,8 +206,8 @@ def test_read_token_states(doctor, token, status, text):
     assert result.returncode == (1 if status == "fail" else 0), result.output
 
 
-def test_read_token_from_env_file(doctor, tmp_path):
-    (tmp_path / ".env.sentry-build-plugin").write_text(f"SENTRY_READ_TOKEN={READ}\n")
+def test_read_token_from_env_file(doctor, case_dir):
+    (case_dir / ".env.sentry-build-plugin").write_text(f"SENTRY_READ_TOKEN={READ}\n")
     status, text = lines(doctor("--json"))["read token"]
     assert status == "ok" and "SENTRY_READ_TOKEN in .env.sentry-build-plugin" in text
 
@@ -246,8 +246,8 @@ def test_bad_project_fails_with_did_you_mean(doctor, project, expected):
     assert "[FAIL] project: " + expected in result.stdout
 
 
-def test_project_with_trailing_space_from_env_file(doctor, tmp_path):
-    (tmp_path / ".env.sentry-build-plugin").write_text('SENTRY_PROJECT="web "\n')
+def test_project_with_trailing_space_from_env_file(doctor, case_dir):
+    (case_dir / ".env.sentry-build-plugin").write_text('SENTRY_PROJECT="web "\n')
     result = doctor(env={"SENTRY_PROJECT": None})
     assert result.returncode == 1
     assert ("[FAIL] project: project 'web ' (from SENTRY_PROJECT in .env.sentry-build-plugin) "
@@ -279,17 +279,17 @@ def test_missing_project_fails(doctor):
 
 # --- the folder --------------------------------------------------------------------------
 
-def test_missing_and_empty_folder_fail(doctor, tmp_path):
+def test_missing_and_empty_folder_fail(doctor, case_dir):
     result = doctor("nope")
     assert result.returncode == 1
     assert "[FAIL] files: folder nope does not exist" in result.stdout
-    (tmp_path / "empty").mkdir()
+    (case_dir / "empty").mkdir()
     result = doctor("empty")
     assert result.returncode == 1 and "[FAIL] files: no JavaScript files in empty" in result.stdout
 
 
-def test_js_without_maps_fails(doctor, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def test_js_without_maps_fails(doctor, case_dir):
+    dist = copy_dist(case_dir / "dist")
     (dist / (JS + ".map")).unlink()
     result = doctor("dist")
     assert result.returncode == 1
@@ -298,8 +298,8 @@ def test_js_without_maps_fails(doctor, tmp_path):
     assert "rebuild" in result.stdout
 
 
-def test_malformed_mappings_fail(doctor, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def test_malformed_mappings_fail(doctor, case_dir):
+    dist = copy_dist(case_dir / "dist")
     path = dist / (JS + ".map")
     data = json.loads(path.read_text())
     data["mappings"] = "AAAA,!!!!"
@@ -310,15 +310,15 @@ def test_malformed_mappings_fail(doctor, tmp_path):
     assert snapshot(dist) == before
 
 
-def test_malformed_map_json_fails_files(doctor, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def test_malformed_map_json_fails_files(doctor, case_dir):
+    dist = copy_dist(case_dir / "dist")
     (dist / (JS + ".map")).write_text('{"version":3,')
     status, text = lines(doctor("--json", "dist"))["files"]
     assert status == "fail" and "malformed source map" in text
 
 
-def test_sources_without_content_fail(doctor, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def test_sources_without_content_fail(doctor, case_dir):
+    dist = copy_dist(case_dir / "dist")
     path = dist / (JS + ".map")
     data = json.loads(path.read_text())
     data["sourcesContent"][data["sources"].index(source("src/checkout.js"))] = None
@@ -329,8 +329,8 @@ def test_sources_without_content_fail(doctor, tmp_path):
         source("src/checkout.js") in result.stdout
 
 
-def test_missing_debug_ids_fail_unless_the_upload_injects(doctor, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def test_missing_debug_ids_fail_unless_the_upload_injects(doctor, case_dir):
+    dist = copy_dist(case_dir / "dist")
     result = doctor("dist")
     assert result.returncode == 1
     assert "[FAIL] debug ids: 1 of 1 JS files with a map have no debug ID" in result.stdout
@@ -339,11 +339,11 @@ def test_missing_debug_ids_fail_unless_the_upload_injects(doctor, tmp_path):
     assert result.returncode == 0, result.output
     assert "[ok]   debug ids: 1 JS files get their debug ID from upload --inject" \
         in result.stdout
-    assert snapshot(dist) == snapshot(copy_dist(tmp_path / "pristine"))
+    assert snapshot(dist) == snapshot(copy_dist(case_dir / "pristine"))
 
 
-def test_debug_id_mismatch_fails(doctor, cli, tmp_path):
-    dist = injected_dist(cli, tmp_path)
+def test_debug_id_mismatch_fails(doctor, cli, case_dir):
+    dist = injected_dist(cli, case_dir)
     path = dist / (JS + ".map")
     data = json.loads(path.read_text())
     data["debugId"] = data["debug_id"] = "00000000-0000-0000-0000-000000000001"
@@ -358,8 +358,8 @@ def test_usage_errors(doctor):
     assert "error: doctor checks one folder, got 'a' and 'b'" in result.stderr
 
 
-def test_tokens_never_appear_even_verbose(doctor, cli, tmp_path):
-    injected_dist(cli, tmp_path)
+def test_tokens_never_appear_even_verbose(doctor, cli, case_dir):
+    injected_dist(cli, case_dir)
     result = doctor("--verbose", "dist", env={"SENTRY_READ_TOKEN": READ})
     assert result.returncode == 0, result.output
     assert "GET" in result.stderr, "--verbose traces the requests"

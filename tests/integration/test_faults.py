@@ -28,8 +28,9 @@ if __name__ == "__main__":  # regenerating the doc: make the helpers importable
 import pytest
 
 from fake_sentry import FakeSentry
+from helpers.deletion import assert_deleted_only_after_confirmation
 from helpers.dist import snapshot, write_dist
-from helpers.process import clean_env
+from helpers.process import Child, clean_env
 
 TOKEN = "tok-faults-0123456789abcdef"
 FAST = {"SENTRY_SOURCEMAPS_RETRY_DELAY_MS": "0"}
@@ -60,7 +61,8 @@ FAULTS = [
     Fault("500", 500, True, 1, "try again later or check the server's logs"),
     Fault("502", 502, True, 1, "try again later or check the server's logs"),
     Fault("dropped connection", {"drop": True}, True, 1, "try again later, or check a proxy"),
-    Fault("stall > --stall-timeout", {"stall": 4}, True, 1, "raise --connect-timeout or "
+    # Sixty times --stall-timeout: only the tool's stall check can end it.
+    Fault("stall > --stall-timeout", {"stall": 60}, True, 1, "raise --connect-timeout or "
           "--stall-timeout"),
     Fault("assemble state `error`",
           {"status": 200, "body": {"state": "error", "detail": "broken zip",
@@ -135,17 +137,17 @@ def sentry():
 
 
 @pytest.fixture
-def run_tool(uploader, sentry, tmp_path):
-    """Runs the uploader from tmp_path against `sentry` with fast retries."""
+def run_tool(uploader, sentry, case_dir):
+    """Runs the uploader from case_dir against `sentry` with fast retries."""
     def invoke(*args, env=None, timeout=120):
         environment = clean_env(SENTRY_URL=sentry.url, SENTRY_AUTH_TOKEN=TOKEN,
-                                SENTRY_ORG="acme", HOME=str(tmp_path), **FAST)
+                                SENTRY_ORG="acme", HOME=str(case_dir), **FAST)
         for name, value in (env or {}).items():  # None removes a variable
             if value is None:
                 environment.pop(name, None)
             else:
                 environment[name] = value
-        completed = subprocess.run([uploader, *args], cwd=tmp_path, env=environment,
+        completed = subprocess.run([uploader, *args], cwd=case_dir, env=environment,
                                    capture_output=True, text=True, timeout=timeout)
         return completed
     return invoke
@@ -172,7 +174,7 @@ def test_reliability_doc_shows_the_matrix():
 
 @pytest.mark.parametrize("endpoint,fault", CASES,
                          ids=[f"{e}-{f.name.split()[0]}" for e, f in CASES])
-def test_fault_persists(run_tool, sentry, tmp_path, endpoint, fault):
+def test_fault_persists(run_tool, sentry, case_dir, endpoint, fault):
     # Scripted more often than allowed: a tool that retried too often would
     # show it in the count.
     sentry.script_fault(METHOD[endpoint], endpoint, [fault.entry] * 4)
@@ -181,7 +183,7 @@ def test_fault_persists(run_tool, sentry, tmp_path, endpoint, fault):
                           "--stall-timeout", "1", "2.0")
         before = after = None
     else:
-        dist = write_dist(tmp_path / "dist")
+        dist = write_dist(case_dir / "dist")
         before = snapshot(dist)
         result = run_tool("upload", *UPLOAD, "dist")
         after = snapshot(dist)
@@ -209,7 +211,7 @@ RETRIED = [(e, f) for e, f in CASES if f.retried]
 
 @pytest.mark.parametrize("endpoint,fault", RETRIED,
                          ids=[f"{e}-{f.name.split()[0]}" for e, f in RETRIED])
-def test_fault_once_then_recovers(run_tool, sentry, tmp_path, endpoint, fault):
+def test_fault_once_then_recovers(run_tool, sentry, case_dir, endpoint, fault):
     sentry.script_fault(METHOD[endpoint], endpoint, [fault.entry])
     if endpoint == "release_new":
         result = run_tool("releases", "new", "-p", "web", "--max-retries", "1",
@@ -217,12 +219,16 @@ def test_fault_once_then_recovers(run_tool, sentry, tmp_path, endpoint, fault):
         assert result.returncode == 0, result.stderr
         assert ("acme", "2.0") in sentry.releases
     else:
-        dist = write_dist(tmp_path / "dist")
-        assert maps_of(dist)
+        dist = write_dist(case_dir / "dist")
+        maps = maps_of(dist)
+        assert maps
+        sentry.watch(dist)
         result = run_tool("upload", *UPLOAD, "dist")
         assert result.returncode == 0, result.stderr
         assert len(sentry.bundles) == 1
-        assert maps_of(dist) == [], "confirmed maps are deleted"
+        # The faulted answer and every other one went out while every map was
+        # there; once Sentry confirmed, they were deleted.
+        assert_deleted_only_after_confirmation(sentry, dist, maps)
     assert len(faulted(sentry, endpoint)) == 1
     assert sentry.faults.pending() == 0
 
@@ -230,55 +236,82 @@ def test_fault_once_then_recovers(run_tool, sentry, tmp_path, endpoint, fault):
 # --- retry details ----------------------------------------------------------
 
 
-def test_retry_after_seconds_is_honoured(run_tool, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+# Timing is judged by the stand-in's own timestamps (fake_sentry records when
+# each request was read and when its answer started), by what the tool says it
+# will wait before it waits, and by requests that are held until the test lets
+# them go: no upper bound on seconds, which a busy machine could break.
+PLANNED = re.compile(r"retry 1/1 of 1 request\(s\) in (\d+) ms")
+
+
+def test_retry_after_seconds_is_honoured(run_tool, sentry, case_dir):
+    write_dist(case_dir / "dist")
     sentry.script_fault("GET", "options", [{"status": 429, "headers": {"Retry-After": "1"}}])
     result = run_tool("upload", *UPLOAD, "dist")
     assert result.returncode == 0, result.stderr
-    first, second = sentry.requests_to("options")
-    assert second["time"] - first["time"] >= 0.9
-    assert "retry 1/1" in result.stderr and "HTTP 429" in result.stderr
+    refused, retried = sentry.requests_to("options")
+    assert (refused["status"], retried["status"]) == (429, 200)
+    # The tool cannot have seen the 429 before the stand-in started sending it,
+    # so this gap is never shorter than the tool's wait.
+    assert retried["received"] - refused["answered"] >= 1.0
+    # ...and it waited exactly Retry-After, not its own (here 0 ms) backoff or more.
+    assert "HTTP 429" in result.stderr
+    assert PLANNED.findall(result.stderr) == ["1000"], result.stderr
 
 
-def test_retry_after_http_date_is_honoured(run_tool, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
-    when = formatdate(time.time() + 2, usegmt=True)
-    sentry.script_fault("POST", "chunk", [{"status": 503, "headers": {"Retry-After": when}}])
+def test_retry_after_http_date_is_honoured(run_tool, sentry, case_dir):
+    write_dist(case_dir / "dist")
+    when = int(time.time()) + 2  # an IMF-fixdate has whole seconds
+    sentry.script_fault("POST", "chunk", [{"status": 503, "headers": {
+        "Retry-After": formatdate(when, usegmt=True)}}])
     result = run_tool("upload", *UPLOAD, "dist")
     assert result.returncode == 0, result.stderr
-    first, second = sentry.requests_to("chunk")
-    assert second["time"] - first["time"] >= 0.9
+    refused, retried = sentry.requests_to("chunk")
+    assert (refused["status"], retried["status"]) == (503, 200)
+    # Not before the named moment (wall clock, like the date; the tool counts
+    # the wait in whole milliseconds).
+    assert retried["time"] >= when - 0.01
+    planned = [int(ms) for ms in PLANNED.findall(result.stderr)]
+    assert len(planned) == 1 and 0 < planned[0] <= 2000, result.stderr
 
 
-def test_retry_after_beyond_the_deadline_gives_up_at_once(run_tool, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_retry_after_beyond_the_deadline_gives_up_at_once(run_tool, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
-    sentry.script_fault("GET", "options", [{"status": 429, "headers": {"Retry-After": "30"}}])
-    started = time.monotonic()
-    result = run_tool("upload", *UPLOAD, "--deadline", "3", "dist")
-    assert time.monotonic() - started < 10
+    # Retry-After 60 s (the most the tool honours) is beyond a 50 s deadline.
+    sentry.script_fault("GET", "options", [{"status": 429, "headers": {"Retry-After": "60"}}])
+    # A tool that waited for either would run 50 s or more and hit this guard.
+    result = run_tool("upload", *UPLOAD, "--deadline", "50", "dist", timeout=40)
     assert result.returncode == 1
     assert "rate-limiting" in result.stderr and "not retried" in result.stderr
+    # The tool announces every wait before a retry: it planned none.
+    assert "retry" not in result.stderr.replace("not retried", "")
     assert len(sentry.requests_to("options")) == 1
     assert snapshot(dist) == before
 
 
-def test_total_deadline_stops_a_slow_upload(run_tool, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_total_deadline_stops_a_slow_upload(run_tool, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
-    sentry.script_fault("POST", "chunk", [{"delay": 5}])
+    # The chunk request gets no answer until the test releases it: only the
+    # deadline can end this run.
+    sentry.script_fault("POST", "chunk", [{"hold": True}])
     started = time.monotonic()
     result = run_tool("upload", "-o", "acme", "-p", "web", "-r", "1", "dist",
                       env={"SENTRY_SOURCEMAPS_DEADLINE": "2"})
-    assert time.monotonic() - started < 4.5
+    ran = time.monotonic() - started
+    (chunk,) = sentry.requests_to("chunk")
+    assert chunk["status"] == "held" and chunk["answered"] is None, \
+        "the tool ended on its own, before Sentry answered"
+    assert ran >= 1.5, "it gave up long before the deadline"  # a lower bound
     assert result.returncode == 1
     assert "the total deadline passed" in result.stderr
     assert "raise --deadline" in result.stderr
     assert snapshot(dist) == before
+    assert sentry.bundles == []
 
 
-def test_env_settings_are_read_and_checked(run_tool, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_env_settings_are_read_and_checked(run_tool, sentry, case_dir):
+    write_dist(case_dir / "dist")
     sentry.script_fault("GET", "options", [500] * 3)
     result = run_tool("upload", "-o", "acme", "-p", "web", "-r", "1", "dist",
                       env={"SENTRY_HTTP_MAX_RETRIES": "3"})
@@ -290,10 +323,10 @@ def test_env_settings_are_read_and_checked(run_tool, sentry, tmp_path):
     assert "SENTRY_SOURCEMAPS_CONNECT_TIMEOUT needs a whole number" in bad.stderr
 
 
-def test_failed_chunk_batch_is_resent_on_its_own(run_tool, sentry, tmp_path):
+def test_failed_chunk_batch_is_resent_on_its_own(run_tool, sentry, case_dir):
     sentry.config.chunk_options = {"chunkSize": 256, "chunksPerRequest": 1,
                                    "concurrency": 1}
-    write_dist(tmp_path / "dist")
+    write_dist(case_dir / "dist")
     sentry.clear_requests()
     # The second batch fails once; only it is sent again.
     sentry.script_fault("POST", "chunk", [{"delay": 0}, 502])
@@ -321,11 +354,11 @@ def test_deploys_are_not_sent_twice_blindly(run_tool, sentry):
     assert len(sentry.deploys) == 1
 
 
-def test_connection_refused_is_retried_then_explained(run_tool, tmp_path):
+def test_connection_refused_is_retried_then_explained(run_tool, case_dir):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    dist = write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = run_tool("upload", *UPLOAD, "dist", env={"SENTRY_URL": f"http://127.0.0.1:{port}"})
     assert result.returncode == 1
@@ -334,8 +367,8 @@ def test_connection_refused_is_retried_then_explained(run_tool, tmp_path):
     assert snapshot(dist) == before
 
 
-def test_bad_input_is_refused_with_usage_errors(run_tool, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_bad_input_is_refused_with_usage_errors(run_tool, case_dir):
+    write_dist(case_dir / "dist")
     for flag in ("--deadline", "--connect-timeout", "--stall-timeout", "--max-retries"):
         result = run_tool("upload", *UPLOAD, flag, "-1", "dist")
         assert result.returncode == 2, (flag, result.stderr)
@@ -347,13 +380,13 @@ def test_bad_input_is_refused_with_usage_errors(run_tool, tmp_path):
 # --- resume -----------------------------------------------------------------
 
 
-def chunked_dist(tmp_path, sentry):
+def chunked_dist(case_dir, sentry):
     """A dist whose bundle is many small chunks, sent one per request."""
     sentry.config.chunk_options = {"chunkSize": 512, "chunksPerRequest": 1,
                                    "concurrency": 1}
     files = {f"assets/c{i}.js": [f"var value{i} = '{os.urandom(300).hex()}';"]
              for i in range(6)}
-    return write_dist(tmp_path / "dist", files)
+    return write_dist(case_dir / "dist", files)
 
 
 def assert_resume_sends_only_the_rest(run_tool, sentry, all_chunks, stored_first):
@@ -367,8 +400,8 @@ def assert_resume_sends_only_the_rest(run_tool, sentry, all_chunks, stored_first
     assert sorted(sent_second) == sorted(set(all_chunks) - stored_first)
 
 
-def test_dropped_upload_resumes_with_only_the_missing_chunks(run_tool, sentry, tmp_path):
-    chunked_dist(tmp_path, sentry)
+def test_dropped_upload_resumes_with_only_the_missing_chunks(run_tool, sentry, case_dir):
+    chunked_dist(case_dir, sentry)
     # Three batches arrive, then the connection drops for good.
     sentry.script_fault("POST", "chunk", [{"delay": 0}] * 3 + [{"drop": True}] * 50)
     result = run_tool("upload", *UPLOAD, "dist")
@@ -382,18 +415,16 @@ def test_dropped_upload_resumes_with_only_the_missing_chunks(run_tool, sentry, t
 
 
 def test_killed_upload_resumes_with_only_the_missing_chunks(uploader, run_tool, sentry,
-                                                            tmp_path):
-    chunked_dist(tmp_path, sentry)
-    # The fourth batch hangs: the process is killed while it waits.
-    sentry.script_fault("POST", "chunk", [{"delay": 0}] * 3 + [{"delay": 30}])
-    env = clean_env(SENTRY_URL=sentry.url, SENTRY_AUTH_TOKEN=TOKEN, HOME=str(tmp_path), **FAST)
-    process = subprocess.Popen([uploader, "upload", *UPLOAD, "dist"], cwd=tmp_path, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while len(sentry.requests_to("chunk")) < 4 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+                                                            case_dir):
+    chunked_dist(case_dir, sentry)
+    # The fourth batch is held unanswered: the process is killed while it waits.
+    sentry.script_fault("POST", "chunk", [{"delay": 0}] * 3 + [{"hold": True}])
+    env = clean_env(SENTRY_URL=sentry.url, SENTRY_AUTH_TOKEN=TOKEN, HOME=str(case_dir), **FAST)
+    child = Child([uploader, "upload", *UPLOAD, "dist"], cwd=case_dir, env=env)
+    sentry.wait_for(lambda: sentry.held() or not child.running())
+    assert [r["status"] for r in sentry.requests_to("chunk")] == [200, 200, 200, "held"]
+    child.kill()
+    assert child.wait().returncode == -signal.SIGKILL
     all_chunks = sentry.requests_to("assemble")[0]["body"]["chunks"]
     stored_first = set(sentry.chunks) & set(all_chunks)
     assert len(stored_first) == 3
@@ -431,29 +462,48 @@ def check_old_or_new(root, old, new, allowed_missing=()):
             assert name in allowed_missing, f"{name} vanished"
 
 
-def kill_after(uploader, args, cwd, env, delay):
-    process = subprocess.Popen([uploader, *args], cwd=cwd, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+def inodes(root, prefix=""):
+    """{relative path: inode} of every file, from the directory entries alone
+    (cheap enough to look at a frozen run often): a file renamed over another
+    shows up as a new inode."""
+    found = {}
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                found.update(inodes(entry.path, prefix + entry.name + "/"))
+            else:
+                found[prefix + entry.name] = entry.inode()
+    return found
 
 
-def test_kill_during_inject_leaves_every_file_old_or_new(uploader, tmp_path):
-    reference = big_dist(tmp_path / "reference")
+def test_kill_during_inject_leaves_every_file_old_or_new(uploader, case_dir):
+    reference = big_dist(case_dir / "reference")
     old = contents(reference)
-    env = clean_env(HOME=str(tmp_path))
-    started = time.monotonic()
+    env = clean_env(HOME=str(case_dir))
     assert subprocess.run([uploader, "inject", str(reference)], env=env,
                           capture_output=True).returncode == 0
-    full = time.monotonic() - started
     new = contents(reference)
-    assert new != old
+    changed = [name for name in old if new[name] != old[name]]
+    assert changed
     interrupted = 0
-    for i, fraction in enumerate((0.05, 0.2, 0.4, 0.6, 0.8, 0.95)):
-        dist = big_dist(tmp_path / f"run{i}")
+    # Inject writes a temporary file per changed file, syncs, then renames each
+    # over its target: progress (temporary files + 2 per renamed file) goes from
+    # 0 to 2 * len(changed). The run is frozen (SIGSTOP) at every look, so each
+    # kill lands exactly in a state seen past that share of the work.
+    for i, share in enumerate((0.05, 0.2, 0.4, 0.6, 0.8, 0.95)):
+        dist = big_dist(case_dir / f"run{i}")
         assert contents(dist) == old
-        kill_after(uploader, ["inject", str(dist)], tmp_path, env, full * fraction)
+        start = inodes(dist)
+
+        def progress():
+            now = inodes(dist)
+            temporary = sum(1 for name in now if TEMP.search(name))
+            renamed = sum(1 for name in changed if now.get(name) != start[name])
+            return temporary + 2 * renamed
+
+        child = Child([uploader, "inject", str(dist)], cwd=case_dir, env=env)
+        child.kill_when(lambda: progress() >= share * 2 * len(changed))
+        child.wait()
         check_old_or_new(dist, old, new)
         killed = {k: v for k, v in contents(dist).items() if not TEMP.search(k)}
         interrupted += contents(dist) not in (old, new)
@@ -469,15 +519,15 @@ def test_kill_during_inject_leaves_every_file_old_or_new(uploader, tmp_path):
     assert interrupted, "no kill landed while inject was writing"
 
 
-def test_inject_killed_between_renames_is_finished_by_the_next_run(uploader, tmp_path):
+def test_inject_killed_between_renames_is_finished_by_the_next_run(uploader, case_dir):
     """A kill after the JS file was renamed but before its map was: the next
     run finds the journal and completes the map, instead of taking the JS as
     done and leaving the map without its debug ID and line shift."""
-    reference = big_dist(tmp_path / "reference", count=1)
-    env = clean_env(HOME=str(tmp_path))
+    reference = big_dist(case_dir / "reference", count=1)
+    env = clean_env(HOME=str(case_dir))
     subprocess.run([uploader, "inject", str(reference)], env=env, check=True,
                    capture_output=True)
-    dist = big_dist(tmp_path / "dist", count=1)
+    dist = big_dist(case_dir / "dist", count=1)
     before = contents(dist)
     killed = subprocess.run([uploader, "inject", str(dist)], capture_output=True,
                             env={**env, "SENTRY_SOURCEMAPS_TEST_EXIT_AFTER_RENAMES": "1"})
@@ -495,30 +545,101 @@ def test_inject_killed_between_renames_is_finished_by_the_next_run(uploader, tmp
     assert not [p for p in dist.rglob(".*tmp-*")], "no temporary file is left"
 
 
+def confirmed(sentry):
+    """The assemble answers `ok` the stand-in had begun to send."""
+    return [r for r in sentry.requests_to("assemble")
+            if r["answered"] is not None and (r.get("response") or {}).get("state") == "ok"]
+
+
+# Where upload --delete-after is killed. ("request", endpoint, n): when the
+# n-th request to endpoint arrived, before the stand-in handles it; ("answer",
+# endpoint, n or state): handled, but killed before the tool sees the answer;
+# ("cleanup", what, n): after the `ok` answer the run is frozen at every look
+# and killed once n maps are gone (what="maps") or n JS files were rewritten
+# without their sourceMappingURL comment (what="scripts").
+KILLS = [("request", "options", 1), ("request", "assemble", 1), ("request", "chunk", 1),
+         ("answer", "chunk", 2), ("answer", "chunk", 4), ("answer", "assemble", "created"),
+         ("answer", "assemble", "assembling"), ("answer", "assemble", "ok"),
+         ("cleanup", "maps", 1), ("cleanup", "maps", 30), ("cleanup", "maps", 60),
+         ("cleanup", "scripts", 1), ("cleanup", "scripts", 30)]
+
+
 def test_kill_during_upload_delete_after_never_loses_an_unconfirmed_map(
-        uploader, sentry, tmp_path):
-    reference = big_dist(tmp_path / "reference", count=60)
+        uploader, sentry, case_dir):
+    # Four chunks sent one by one, and polls before `ok`: every step is a request.
+    sentry.config.chunk_options = {"chunkSize": 32768, "chunksPerRequest": 1,
+                                   "concurrency": 1}
+    sentry.config.assemble_polls = 1
+    reference = big_dist(case_dir / "reference", count=60)
     old = contents(reference)
-    env = clean_env(SENTRY_URL=sentry.url, SENTRY_AUTH_TOKEN=TOKEN, HOME=str(tmp_path), **FAST)
+    env = clean_env(SENTRY_URL=sentry.url, SENTRY_AUTH_TOKEN=TOKEN, HOME=str(case_dir), **FAST)
     args = ["upload", "-o", "acme", "-p", "web", "-r", "1", "--delete-after", "--no-cache"]
-    started = time.monotonic()
-    done = subprocess.run([uploader, *args, str(reference)], cwd=tmp_path, env=env,
+    done = subprocess.run([uploader, *args, str(reference)], cwd=case_dir, env=env,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    full = time.monotonic() - started
+    assert [r["endpoint"] for r in sentry.requests] == [
+        "options", "assemble", "chunk", "chunk", "chunk", "chunk", "assemble", "assemble",
+        "assemble"]
     new = contents(reference)
     maps = [name for name in old if name.endswith(".map")]
-    for i, fraction in enumerate((0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 1.0)):
-        sentry.store.bundles.clear()
-        sentry.store.assemble_jobs.clear()
-        sentry.store.chunks.clear()
-        sentry.store.chunk_owners.clear()
-        dist = big_dist(tmp_path / f"run{i}", count=60)
-        kill_after(uploader, [*args, str(dist)], tmp_path, env, full * fraction)
+    scripts = [name for name in old if name.endswith(".js")]
+    assert len(maps) == len(scripts) == 60
+    mid_cleanup = 0
+    for i, (kind, what, which) in enumerate(KILLS):
+        for name in ("bundles", "assemble_jobs", "chunks", "chunk_owners"):
+            getattr(sentry.store, name).clear()
+        sentry.clear_requests()
+        sentry.clear_hooks()
+        dist = big_dist(case_dir / f"run{i}", count=60)
+        start = inodes(dist)
+        box, ready = {}, threading.Event()  # the Child, once it exists
+
+        def at(record, what=what, which=which, box=box, ready=ready):
+            ready.wait(60)
+            if record["endpoint"] != what:
+                return
+            if isinstance(which, int):
+                hit = len(sentry.requests_to(what)) == which
+            else:
+                hit = (record.get("response") or {}).get("state") == which
+            if hit:  # the tool waits for this very answer: the kill lands here
+                box["child"].signal(signal.SIGKILL)
+
+        def freeze_at_ok(record, box=box, ready=ready):
+            ready.wait(60)
+            if (record.get("response") or {}).get("state") == "ok":
+                box["child"].signal(signal.SIGSTOP)  # before the tool can read the ok
+
+        if kind == "cleanup":
+            sentry.on_answer(freeze_at_ok)
+        else:
+            (sentry.on_request if kind == "request" else sentry.on_answer)(at)
+        child = box["child"] = Child([uploader, *args, str(dist)], cwd=case_dir, env=env)
+        ready.set()
+        if kind == "cleanup":
+            assert child.wait_stopped(), "the upload never got Sentry's ok"
+            if what == "maps":
+                def done():
+                    return sum(not (dist / m).exists() for m in maps)
+            else:
+                def done():  # a rewritten file is a new file renamed over the old
+                    return sum((dist / s).lstat().st_ino != start[s] for s in scripts)
+            child.kill_when(lambda: done() >= which)
+        result = child.wait()
+        if kind != "cleanup":
+            assert result.returncode == -signal.SIGKILL, (kind, what, which, result.stderr)
         now = contents(dist)
+        if kind != "cleanup":
+            # The tool never saw `ok`: every file is as it was, nothing deleted.
+            assert now == old, (kind, what, which)
+            continue
         check_old_or_new(dist, old, new, allowed_missing=maps)
-        if any(m not in now for m in maps):
-            assert sentry.bundles, "a map was deleted before Sentry confirmed it"
+        assert confirmed(sentry), "a map was deleted before Sentry confirmed it"
+        stored = {f["url"] for b in sentry.bundles for f in b["manifest"]["files"].values()}
+        missing = [m for m in maps if m not in now]
+        assert {"~/" + m for m in missing} <= stored, "a deleted map is not in Sentry"
+        mid_cleanup += now not in (old, new)
+    assert mid_cleanup, "no kill landed while upload was deleting"
 
 
 # --- TLS and proxies ----------------------------------------------------------
@@ -554,8 +675,8 @@ def tls_sentry(certificate):
 
 
 def test_tls_fails_without_the_ca_and_works_with_it(run_tool, tls_sentry, certificate,
-                                                    tmp_path):
-    dist = write_dist(tmp_path / "dist")
+                                                    case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     env = {"SENTRY_URL": tls_sentry.url, "SSL_CERT_FILE": None, "CURL_CA_BUNDLE": None}
     result = run_tool("upload", *UPLOAD, "dist", env=env)
@@ -569,15 +690,15 @@ def test_tls_fails_without_the_ca_and_works_with_it(run_tool, tls_sentry, certif
     assert "warning" not in result.stderr
 
 
-def test_ca_file_from_the_environment(run_tool, tls_sentry, certificate, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_ca_file_from_the_environment(run_tool, tls_sentry, certificate, case_dir):
+    write_dist(case_dir / "dist")
     result = run_tool("releases", "new", "-p", "web", "4.0",
                       env={"SENTRY_URL": tls_sentry.url, "SENTRY_CA_FILE": str(certificate[0])})
     assert result.returncode == 0, result.stderr
 
 
-def test_insecure_works_and_warns_every_run(run_tool, tls_sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_insecure_works_and_warns_every_run(run_tool, tls_sentry, case_dir):
+    write_dist(case_dir / "dist")
     for _ in range(2):
         result = run_tool("upload", "-o", "acme", "-p", "web", "-r", "1", "--insecure",
                           "dist", env={"SENTRY_URL": tls_sentry.url})
@@ -668,23 +789,23 @@ def no_proxy_env(**extra):
 
 
 @pytest.mark.parametrize("variable", ["http_proxy", "ALL_PROXY"])
-def test_http_proxy_variables_are_used(run_tool, sentry, proxy, tmp_path, variable):
-    write_dist(tmp_path / "dist")
+def test_http_proxy_variables_are_used(run_tool, sentry, proxy, case_dir, variable):
+    write_dist(case_dir / "dist")
     result = run_tool("upload", *UPLOAD, "dist", env=no_proxy_env(**{variable: proxy.url}))
     assert result.returncode == 0, result.stderr
     assert any(line.startswith("GET " + sentry.url + "/api/0/") for line in proxy.seen), \
         proxy.seen
 
 
-def test_upper_case_http_proxy_is_ignored_as_libcurl_does(run_tool, sentry, proxy, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_upper_case_http_proxy_is_ignored_as_libcurl_does(run_tool, sentry, proxy, case_dir):
+    write_dist(case_dir / "dist")
     result = run_tool("upload", *UPLOAD, "dist", env=no_proxy_env(HTTP_PROXY=proxy.url))
     assert result.returncode == 0, result.stderr
     assert proxy.seen == []
 
 
-def test_no_proxy_bypasses_the_proxy(run_tool, sentry, proxy, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_no_proxy_bypasses_the_proxy(run_tool, sentry, proxy, case_dir):
+    write_dist(case_dir / "dist")
     result = run_tool("upload", *UPLOAD, "dist",
                       env=no_proxy_env(http_proxy=proxy.url, NO_PROXY="127.0.0.1"))
     assert result.returncode == 0, result.stderr
@@ -692,9 +813,9 @@ def test_no_proxy_bypasses_the_proxy(run_tool, sentry, proxy, tmp_path):
 
 
 @pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy"])
-def test_https_goes_through_connect(run_tool, tls_sentry, certificate, proxy, tmp_path,
+def test_https_goes_through_connect(run_tool, tls_sentry, certificate, proxy, case_dir,
                                     variable):
-    write_dist(tmp_path / "dist")
+    write_dist(case_dir / "dist")
     result = run_tool("upload", *UPLOAD, "--ca-file", str(certificate[0]), "dist",
                       env=no_proxy_env(SENTRY_URL=tls_sentry.url, **{variable: proxy.url}))
     assert result.returncode == 0, result.stderr
@@ -702,11 +823,11 @@ def test_https_goes_through_connect(run_tool, tls_sentry, certificate, proxy, tm
     assert proxy.seen and proxy.seen[0].startswith(f"CONNECT 127.0.0.1:{port} ")
 
 
-def test_unreachable_proxy_is_explained(run_tool, sentry, tmp_path):
+def test_unreachable_proxy_is_explained(run_tool, sentry, case_dir):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    write_dist(tmp_path / "dist")
+    write_dist(case_dir / "dist")
     result = run_tool("upload", *UPLOAD, "dist",
                       env=no_proxy_env(http_proxy=f"http://user:secret-pw@127.0.0.1:{port}"))
     assert result.returncode == 1

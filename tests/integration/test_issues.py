@@ -36,14 +36,14 @@ def server():
 
 
 @pytest.fixture
-def issues(cli, server, tmp_path):
+def issues(cli, server, case_dir):
     def invoke(*args, env=None):
         variables = {"SENTRY_URL": server.url, "SENTRY_AUTH_TOKEN": UPLOAD,
                      "SENTRY_READ_TOKEN": READ, "SENTRY_ORG": "acme",
-                     "SENTRY_PROJECT": "web", "HOME": str(tmp_path)}
+                     "SENTRY_PROJECT": "web", "HOME": str(case_dir)}
         variables.update(env or {})
         environment = clean_env(**{k: v for k, v in variables.items() if v is not None})
-        return cli("issues", *args, env=environment, cwd=tmp_path)
+        return cli("issues", *args, env=environment, cwd=case_dir)
     return invoke
 
 

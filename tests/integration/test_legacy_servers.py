@@ -3,6 +3,7 @@ flow is chosen from the server's chunk-upload options, announced in one line,
 and works with --delete-after, parking and stamps."""
 import pytest
 
+from helpers.deletion import assert_deleted_only_after_confirmation
 from helpers.dist import snapshot, write_dist
 
 UPLOAD = ["-o", "acme", "-p", "web"]
@@ -26,11 +27,13 @@ def mode(sentry):
 # --- artifact bundles without _v2 ---------------------------------------------
 
 @pytest.mark.parametrize("server_mode", ["no_v2", "bundles_v1_oldest"])
-def test_v1_bundles_upload_every_chunk_then_assemble(upload, sentry, mode, tmp_path,
+def test_v1_bundles_upload_every_chunk_then_assemble(upload, sentry, mode, case_dir,
                                                      server_mode):
     mode(server_mode)
     sentry.config.chunk_options = {"chunkSize": 256}
-    write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
+    maps = maps_in(dist)
+    sentry.watch(dist)
     result = upload(*UPLOAD, "-r", "1.0", "--dist", "web", "--delete-after", "dist")
     assert result.returncode == 0, result.output
     announced = [line for line in result.stderr.splitlines() if "older Sentry server" in line]
@@ -48,15 +51,17 @@ def test_v1_bundles_upload_every_chunk_then_assemble(upload, sentry, mode, tmp_p
     (stored,) = sentry.bundles
     assert (stored["release"], stored["release_dist"]) == ("1.0", "web")
     assert stored["manifest"]["release"] == "1.0"
-    assert maps_in(tmp_path / "dist") == []
+    assert_deleted_only_after_confirmation(sentry, dist, maps)
 
 
 # --- release bundles (before 23.6) ----------------------------------------------
 
-def test_release_bundle_creates_release_and_assembles_into_it(upload, sentry, mode, tmp_path):
+def test_release_bundle_creates_release_and_assembles_into_it(upload, sentry, mode, case_dir):
     mode("release_bundles")
     sentry.config.assemble_polls = 1
-    write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
+    maps = maps_in(dist)
+    sentry.watch(dist)
     result = upload(*UPLOAD, "-r", "app@2", "--dist", "web", "--delete-after", "--json", "dist")
     assert result.returncode == 0, result.output
     assert ("older Sentry server (no artifact bundles, before 23.6): uploading a release "
@@ -76,15 +81,17 @@ def test_release_bundle_creates_release_and_assembles_into_it(upload, sentry, mo
         "~/assets/chunks/vendor-def456.js", "~/assets/chunks/vendor-def456.js.map",
         "~/assets/index-abc123.js", "~/assets/index-abc123.js.map"]
     assert {f["dist"] for f in stored} == {"web"}
-    assert maps_in(tmp_path / "dist") == []
+    # Deleted only after the release bundle's `ok`.
+    assert [r["response"]["state"] for r in assemble][-1] == "ok"
+    assert_deleted_only_after_confirmation(sentry, dist, maps)
     assert '"flow": "release-bundle"' in result.stdout
 
 
 @pytest.mark.parametrize("server_mode", ["release_bundles", "no_chunk_upload"])
-def test_legacy_server_without_release_names_the_fix(upload, sentry, mode, tmp_path,
+def test_legacy_server_without_release_names_the_fix(upload, sentry, mode, case_dir,
                                                      server_mode):
     mode(server_mode)
-    dist = write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
     (dist / "assets/index-abc123.js").write_text(
         "x();\n//# debugId=ce0ad224-152a-59d0-9082-7209001ff0c9\n"
         "//# sourceMappingURL=index-abc123.js.map\n")
@@ -102,10 +109,10 @@ def test_legacy_server_without_release_names_the_fix(upload, sentry, mode, tmp_p
     assert not {"release_new", "chunk", "release_file_upload"} & set(endpoints(sentry))
 
 
-def test_release_bundle_processing_error_deletes_nothing(upload, sentry, mode, tmp_path):
+def test_release_bundle_processing_error_deletes_nothing(upload, sentry, mode, case_dir):
     mode("release_bundles")
     sentry.config.assemble_error = "broken zip"
-    dist = write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = upload(*UPLOAD, "-r", "1", "--delete-after", "dist")
     assert result.returncode == 1
@@ -115,9 +122,11 @@ def test_release_bundle_processing_error_deletes_nothing(upload, sentry, mode, t
 
 # --- no chunk upload: one request per file --------------------------------------
 
-def test_no_chunk_upload_sends_release_files(upload, sentry, mode, tmp_path):
+def test_no_chunk_upload_sends_release_files(upload, sentry, mode, case_dir):
     mode("no_chunk_upload")
-    write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
+    maps = maps_in(dist)
+    sentry.watch(dist)
     result = upload(*UPLOAD, "-r", "1.0", "--dist", "web", "--delete-after", "--json", "dist")
     assert result.returncode == 0, result.output
     assert ("older Sentry server (no chunk upload): uploading the files one by one as "
@@ -139,13 +148,15 @@ def test_no_chunk_upload_sends_release_files(upload, sentry, mode, tmp_path):
                      if ("file", "index-abc123.js") in {(p["name"], p["filename"])
                                                        for p in r["body"]})
     assert [p["name"] for p in js_upload["body"]] == ["file", "name", "dist", "header"]
-    assert maps_in(tmp_path / "dist") == []
+    # Deleted only after every file was stored, each map's own upload included.
+    assert [r["status"] for r in uploads] == [201] * 4
+    assert_deleted_only_after_confirmation(sentry, dist, maps)
     assert '"release_files": {' in result.stdout and '"created": 4' in result.stdout
 
 
-def test_release_files_replace_same_names_and_accept_409(upload, sentry, mode, tmp_path):
+def test_release_files_replace_same_names_and_accept_409(upload, sentry, mode, case_dir):
     mode("no_chunk_upload")
-    write_dist(tmp_path / "dist")
+    write_dist(case_dir / "dist")
     assert upload(*UPLOAD, "-r", "1.0", "--no-cache", "dist").returncode == 0
     first_ids = {f["id"] for f in sentry.release_files[("acme", "1.0")]}
     sentry.clear_requests()
@@ -163,19 +174,19 @@ def test_release_files_replace_same_names_and_accept_409(upload, sentry, mode, t
     assert upload(*UPLOAD, "-r", "1.0", "--no-cache", "dist").returncode == 0
 
 
-def test_no_chunk_upload_for_unknown_org_is_still_not_found(upload, sentry, mode, tmp_path):
+def test_no_chunk_upload_for_unknown_org_is_still_not_found(upload, sentry, mode, case_dir):
     mode("no_chunk_upload")
-    write_dist(tmp_path / "dist")
+    write_dist(case_dir / "dist")
     result = upload("-o", "nope", "-p", "web", "-r", "1", "dist")
     assert result.returncode == 2
     assert f"organization 'nope' not found at {sentry.url}/" in result.stderr
     assert endpoints(sentry) == ["options", "organization"]
 
 
-def test_release_file_failure_parks_with_on_failure_warn(upload, sentry, mode, tmp_path):
+def test_release_file_failure_parks_with_on_failure_warn(upload, sentry, mode, case_dir):
     mode("no_chunk_upload")
-    dist = write_dist(tmp_path / "dist")
-    pending = tmp_path / "pending"
+    dist = write_dist(case_dir / "dist")
+    pending = case_dir / "pending"
     sentry.script_fault("POST", "release_file_upload", [400] * 4)
     result = upload(*UPLOAD, "-r", "1.0", "--delete-after", "--on-failure", "warn",
                     "--pending-dir", str(pending), "dist")
@@ -190,10 +201,10 @@ def test_release_file_failure_parks_with_on_failure_warn(upload, sentry, mode, t
     assert "~/assets/index-abc123.js.map" in names
 
 
-def test_stamp_skips_a_second_legacy_upload(upload, sentry, mode, tmp_path):
+def test_stamp_skips_a_second_legacy_upload(upload, sentry, mode, case_dir):
     mode("release_bundles")
-    write_dist(tmp_path / "dist")
-    args = [*UPLOAD, "-r", "1.0", "--stamp-file", str(tmp_path / "stamp"), "dist"]
+    write_dist(case_dir / "dist")
+    args = [*UPLOAD, "-r", "1.0", "--stamp-file", str(case_dir / "stamp"), "dist"]
     assert upload(*args).returncode == 0
     sentry.clear_requests()
     result = upload(*args)
@@ -201,13 +212,16 @@ def test_stamp_skips_a_second_legacy_upload(upload, sentry, mode, tmp_path):
     assert "nothing changed since the last upload" in result.stderr
 
 
-def test_release_steps_with_a_legacy_flow_create_once(upload, sentry, mode, tmp_path):
+def test_release_steps_with_a_legacy_flow_create_once(upload, sentry, mode, case_dir):
     mode("no_chunk_upload")
-    write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
+    maps = maps_in(dist)
+    sentry.watch(dist)
     result = upload(*UPLOAD, "-r", "1.0", "--create-release", "--finalize", "--delete-after",
                     "dist")
     assert result.returncode == 0, result.output
     seen = endpoints(sentry)
     assert seen.count("release_new") == 1 and seen[-1] == "release_update"
     assert sentry.releases[("acme", "1.0")]["dateReleased"]
-    assert maps_in(tmp_path / "dist") == []
+    # Deleted after the finalize answer too: a failed finalize keeps the maps.
+    assert_deleted_only_after_confirmation(sentry, dist, maps)

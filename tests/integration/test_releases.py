@@ -38,11 +38,11 @@ def sentry():
 
 
 @pytest.fixture
-def workdir(tmp_path):
+def workdir(case_dir):
     """A folder outside any git checkout, with an empty HOME."""
-    (tmp_path / "home").mkdir()
-    (tmp_path / "work").mkdir()
-    return tmp_path / "work"
+    (case_dir / "home").mkdir()
+    (case_dir / "work").mkdir()
+    return case_dir / "work"
 
 
 @pytest.fixture

@@ -19,11 +19,11 @@ APP = source("examples/vite-react/src/App.jsx")
 
 
 @pytest.fixture
-def resolve(cli, tmp_path):
+def resolve(cli, case_dir):
     def invoke(*args, env=None):
-        variables = {"HOME": str(tmp_path)}
+        variables = {"HOME": str(case_dir)}
         variables.update(env or {})
-        return cli("resolve", *args, env=clean_env(**variables), cwd=tmp_path)
+        return cli("resolve", *args, env=clean_env(**variables), cwd=case_dir)
     return invoke
 
 
@@ -63,15 +63,15 @@ def event(dist, *, debug_id=None, release=None, url=PAGE + JS):
     return data
 
 
-def write_event(tmp_path, data, name="event.json"):
-    (tmp_path / name).write_text(json.dumps(data))
+def write_event(case_dir, data, name="event.json"):
+    (case_dir / name).write_text(json.dumps(data))
     return name
 
 
 # --- one position ------------------------------------------------------------------------
 
-def test_position_in_the_vite_build_maps_to_the_throw_in_checkout_js(resolve, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def test_position_in_the_vite_build_maps_to_the_throw_in_checkout_js(resolve, case_dir):
+    dist = copy_dist(case_dir / "dist")
     before = snapshot(dist)
     line, column = throw_position(dist)
     result = resolve(f"{JS}:{line}:{column}", "dist")
@@ -93,16 +93,16 @@ def test_position_in_the_vite_build_maps_to_the_throw_in_checkout_js(resolve, tm
 
 @pytest.mark.parametrize("name", [JS, "index-rJfmT7nG.js", "~/" + JS, PAGE + JS + "?v=1",
                                   "dist/" + JS])
-def test_the_file_can_be_named_by_url_suffix_or_path(resolve, tmp_path, name):
-    copy_dist(tmp_path / "dist")
+def test_the_file_can_be_named_by_url_suffix_or_path(resolve, case_dir, name):
+    copy_dist(case_dir / "dist")
     line, column = throw_position()
     result = resolve(f"{name}:{line}:{column}", "dist")
     assert result.returncode == 0, result.output
     assert result.stdout.startswith(f"{CHECKOUT}:8:5\n")
 
 
-def test_the_caller_maps_to_app_jsx_with_its_name(resolve, tmp_path):
-    copy_dist(tmp_path / "dist")
+def test_the_caller_maps_to_app_jsx_with_its_name(resolve, case_dir):
+    copy_dist(case_dir / "dist")
     line, column = click_position(FIXTURE)
     result = resolve(f"{JS}:{line}:{column}", "dist", "--context", "0")
     assert result.returncode == 0, result.output
@@ -111,8 +111,8 @@ def test_the_caller_maps_to_app_jsx_with_its_name(resolve, tmp_path):
         "  > 18 |       <button id=\"checkout\" onClick={() => checkout(items)}>"]
 
 
-def test_json_output(resolve, tmp_path):
-    copy_dist(tmp_path / "dist")
+def test_json_output(resolve, case_dir):
+    copy_dist(case_dir / "dist")
     line, column = throw_position()
     result = resolve(f"{JS}:{line}:{column}", "dist", "--json", "-C", "1")
     assert result.returncode == 0, result.output
@@ -126,16 +126,16 @@ def test_json_output(resolve, tmp_path):
         "map": "~/" + JS + ".map"}
 
 
-def test_a_map_can_be_named_directly(resolve, tmp_path):
-    copy_dist(tmp_path / "dist")
+def test_a_map_can_be_named_directly(resolve, case_dir):
+    copy_dist(case_dir / "dist")
     line, column = throw_position()
     result = resolve(f"{JS}.map:{line}:{column}", "dist")
     assert result.returncode == 0, result.output
     assert result.stdout.startswith(f"{CHECKOUT}:8:5\n")
 
 
-def test_injected_build_still_resolves(resolve, cli, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def test_injected_build_still_resolves(resolve, cli, case_dir):
+    dist = copy_dist(case_dir / "dist")
     assert cli("inject", str(dist)).returncode == 0
     line, column = throw_position(dist)
     assert (line, column) != throw_position(), "inject moves the code"
@@ -144,10 +144,10 @@ def test_injected_build_still_resolves(resolve, cli, tmp_path):
     assert result.stdout.startswith(f"{CHECKOUT}:8:5\n")
 
 
-def test_from_a_bundle_written_by_upload_bundle_out(resolve, cli, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def test_from_a_bundle_written_by_upload_bundle_out(resolve, cli, case_dir):
+    dist = copy_dist(case_dir / "dist")
     made = cli("upload", "--dry-run", "--release", "web@1", "--bundle-out",
-               str(tmp_path / "web.bundle"), str(dist), env=clean_env(HOME=str(tmp_path)))
+               str(case_dir / "web.bundle"), str(dist), env=clean_env(HOME=str(case_dir)))
     assert made.returncode == 0, made.output
     for path in dist.rglob("*.map"):
         path.unlink()  # as upload --delete-after would
@@ -160,17 +160,17 @@ def test_from_a_bundle_written_by_upload_bundle_out(resolve, cli, tmp_path):
 # --- events ------------------------------------------------------------------------------
 
 @pytest.fixture
-def injected(cli, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def injected(cli, case_dir):
+    dist = copy_dist(case_dir / "dist")
     assert cli("inject", str(dist)).returncode == 0
     return dist
 
 
-def test_event_frames_resolve_by_debug_id_from_a_bundle(resolve, cli, injected, tmp_path):
-    made = cli("upload", "--dry-run", "--bundle-out", str(tmp_path / "b.bundle"),
-               str(injected), env=clean_env(HOME=str(tmp_path)))
+def test_event_frames_resolve_by_debug_id_from_a_bundle(resolve, cli, injected, case_dir):
+    made = cli("upload", "--dry-run", "--bundle-out", str(case_dir / "b.bundle"),
+               str(injected), env=clean_env(HOME=str(case_dir)))
     assert made.returncode == 0, made.output
-    name = write_event(tmp_path, event(injected, debug_id=js_debug_id(injected)))
+    name = write_event(case_dir, event(injected, debug_id=js_debug_id(injected)))
     result = resolve("--event", name, "--bundle", "b.bundle")
     assert result.returncode == 0, result.output
     assert result.stdout.splitlines()[2:] == [
@@ -187,8 +187,8 @@ def test_event_frames_resolve_by_debug_id_from_a_bundle(resolve, cli, injected, 
     assert "resolved 2 of 3 JavaScript frames" in result.stderr
 
 
-def test_event_json_is_the_symbolicated_event(resolve, injected, tmp_path):
-    name = write_event(tmp_path, event(injected, debug_id=js_debug_id(injected)))
+def test_event_json_is_the_symbolicated_event(resolve, injected, case_dir):
+    name = write_event(case_dir, event(injected, debug_id=js_debug_id(injected)))
     result = resolve("--event", name, "dist", "--json")
     assert result.returncode == 0, result.output
     out = json.loads(result.stdout)
@@ -206,7 +206,7 @@ def test_event_json_is_the_symbolicated_event(resolve, injected, tmp_path):
     assert value["stacktrace"]["frames"][0]["abs_path"] == PAGE + "assets/vendor.js"
 
 
-def test_event_in_the_api_form_is_resolved_and_kept_in_that_form(resolve, injected, tmp_path):
+def test_event_in_the_api_form_is_resolved_and_kept_in_that_form(resolve, injected, case_dir):
     raw = event(injected)
     frames = [{"absPath": f["abs_path"], "filename": f["filename"], "lineNo": f["lineno"],
                "colNo": f["colno"], "function": f["function"], "inApp": f["in_app"],
@@ -216,7 +216,7 @@ def test_event_in_the_api_form_is_resolved_and_kept_in_that_form(resolve, inject
                                                    "stacktrace": {"frames": frames}}]}},
         {"type": "debugmeta", "data": {"images": [
             {"type": "sourcemap", "code_file": PAGE + JS, "debug_id": js_debug_id(injected)}]}}]}
-    name = write_event(tmp_path, api)
+    name = write_event(case_dir, api)
     result = resolve("--event", name, "dist", "--json", "-C", "1")
     assert result.returncode == 0, result.output
     frame = json.loads(result.stdout)["entries"][0]["data"]["values"][0]["stacktrace"][
@@ -226,16 +226,16 @@ def test_event_in_the_api_form_is_resolved_and_kept_in_that_form(resolve, inject
     assert frame["mapUrl"] == "~/" + JS + ".map" and frame["map"] == JS.split("/")[1] + ".map"
 
 
-def test_event_without_debug_ids_falls_back_to_release_and_url(resolve, cli, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def test_event_without_debug_ids_falls_back_to_release_and_url(resolve, cli, case_dir):
+    dist = copy_dist(case_dir / "dist")
     made = cli("upload", "--dry-run", "--release", "web@1", "--bundle-out",
-               str(tmp_path / "r.bundle"), str(dist), env=clean_env(HOME=str(tmp_path)))
+               str(case_dir / "r.bundle"), str(dist), env=clean_env(HOME=str(case_dir)))
     assert made.returncode == 0, made.output
-    name = write_event(tmp_path, event(dist, release="web@1"))
+    name = write_event(case_dir, event(dist, release="web@1"))
     result = resolve("--event", name, "--bundle", "r.bundle")
     assert result.returncode == 0, result.output
     assert f"   -> {CHECKOUT}:8:5 [url]" in result.stdout
-    other = write_event(tmp_path, event(dist, release="web@2"), "other.json")
+    other = write_event(case_dir, event(dist, release="web@2"), "other.json")
     result = resolve("--event", other, "--bundle", "r.bundle")
     assert result.returncode == 1
     assert (f"   not resolved: the file ~/{JS} is in r.bundle for release web@1, not web@2"
@@ -244,11 +244,11 @@ def test_event_without_debug_ids_falls_back_to_release_and_url(resolve, cli, tmp
 
 
 def test_event_from_the_server_downloads_the_uploaded_bundle(resolve, upload, sentry,
-                                                             injected, tmp_path):
+                                                             injected, case_dir):
     done = upload("-o", "acme", "-p", "web", "--delete-after", "dist")
     assert done.returncode == 0, done.output
     assert not list(injected.rglob("*.map")), "the maps are gone after the upload"
-    name = write_event(tmp_path, event(injected, debug_id=js_debug_id(injected)))
+    name = write_event(case_dir, event(injected, debug_id=js_debug_id(injected)))
     sentry.clear_requests()
     result = resolve("--event", name, "--from-server", "-o", "acme", "-p", "web",
                      env={"SENTRY_URL": sentry.url, "SENTRY_READ_TOKEN": READ_TOKEN,
@@ -264,8 +264,8 @@ def test_event_from_the_server_downloads_the_uploaded_bundle(resolve, upload, se
     assert READ_TOKEN not in result.output and UPLOAD_TOKEN not in result.output
 
 
-def test_from_server_without_any_token_exits_3(resolve, injected, tmp_path, sentry):
-    name = write_event(tmp_path, event(injected))
+def test_from_server_without_any_token_exits_3(resolve, injected, case_dir, sentry):
+    name = write_event(case_dir, event(injected))
     result = resolve("--event", name, "--from-server", "-o", "acme", "-p", "web",
                      env={"SENTRY_URL": sentry.url})
     assert result.returncode == 3
@@ -287,8 +287,8 @@ def test_from_server_without_any_token_exits_3(resolve, injected, tmp_path, sent
     (["nope.js:1:1", "dist"], "no file 'nope.js' in dist (it has ~/" + JS + ")"),
     (["--context", "-1", "a.js:1:1"], "option '--context' needs a whole number"),
 ])
-def test_usage_errors_exit_2_and_touch_nothing(resolve, tmp_path, args, message):
-    dist = copy_dist(tmp_path / "dist")
+def test_usage_errors_exit_2_and_touch_nothing(resolve, case_dir, args, message):
+    dist = copy_dist(case_dir / "dist")
     before = snapshot(dist)
     result = resolve(*args)
     assert result.returncode == 2, result.output
@@ -296,8 +296,8 @@ def test_usage_errors_exit_2_and_touch_nothing(resolve, tmp_path, args, message)
     assert snapshot(dist) == before
 
 
-def test_file_errors_exit_1(resolve, tmp_path):
-    dist = copy_dist(tmp_path / "dist")
+def test_file_errors_exit_1(resolve, case_dir):
+    dist = copy_dist(case_dir / "dist")
     (dist / (JS + ".map")).unlink()
     before = snapshot(dist)
     result = resolve(f"{JS}:9:100", "dist")
@@ -306,7 +306,7 @@ def test_file_errors_exit_1(resolve, tmp_path):
             "not in dist (deleted after upload?)") in result.stderr
     result = resolve(f"{JS}:9:100", "--bundle", "none.bundle")
     assert result.returncode == 1 and "bundle file 'none.bundle' does not exist" in result.stderr
-    (tmp_path / "bad.bundle").write_bytes(b"SYSB\x02\x00\x00\x00" + b"not a zip" * 10)
+    (case_dir / "bad.bundle").write_bytes(b"SYSB\x02\x00\x00\x00" + b"not a zip" * 10)
     result = resolve(f"{JS}:9:100", "--bundle", "bad.bundle")
     assert result.returncode == 1
     assert "bad.bundle is not a valid artifact bundle: no zip end-of-central-directory" \
@@ -316,19 +316,19 @@ def test_file_errors_exit_1(resolve, tmp_path):
     assert snapshot(dist) == before
 
 
-def test_position_before_any_mapping_exits_1(resolve, tmp_path):
-    copy_dist(tmp_path / "dist")
+def test_position_before_any_mapping_exits_1(resolve, case_dir):
+    copy_dist(case_dir / "dist")
     result = resolve(f"{JS}:1:1", "dist")
     assert result.returncode == 1
     assert "has no mapping for line 1, column 1" in result.stderr
 
 
-def test_event_errors(resolve, tmp_path):
-    copy_dist(tmp_path / "dist")
-    (tmp_path / "text.json").write_text("not json")
+def test_event_errors(resolve, case_dir):
+    copy_dist(case_dir / "dist")
+    (case_dir / "text.json").write_text("not json")
     result = resolve("--event", "text.json", "dist")
     assert result.returncode == 1 and "event text.json is not a JSON object" in result.stderr
-    (tmp_path / "empty.json").write_text('{"exception": {"values": []}}')
+    (case_dir / "empty.json").write_text('{"exception": {"values": []}}')
     result = resolve("--event", "empty.json", "dist")
     assert result.returncode == 1
     assert "event empty.json has no JavaScript exception frames" in result.stderr
@@ -338,13 +338,13 @@ def test_event_errors(resolve, tmp_path):
 
 
 def test_event_as_the_browser_sdk_sends_it_names_frames_by_filename(resolve, injected,
-                                                                     tmp_path):
+                                                                     case_dir):
     """@sentry/browser sends `filename` (the script URL) and no `abs_path`."""
     data = event(injected, debug_id=js_debug_id(injected))
     for value in data["exception"]["values"]:
         for frame in value["stacktrace"]["frames"]:
             frame["filename"] = frame.pop("abs_path")
-    name = write_event(tmp_path, data)
+    name = write_event(case_dir, data)
     result = resolve("--event", name, "dist")
     assert result.returncode == 0, result.output
     assert f"-> {CHECKOUT}:8:5 [debug-id]" in result.stdout

@@ -18,7 +18,7 @@ from helpers.process import clean_env
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(case_dir):
     """A fake Sentry that knows a real-format org token bound to its URL."""
     holder = {}
     with FakeSentry(orgs={"acme": ["web", "api"]}, repos={"acme": ["acme/web"]}) as sentry:
@@ -71,12 +71,12 @@ def listed_commands(uploader):
 
 
 @pytest.mark.skipif(not shutil.which("git"), reason="git is not installed")
-def test_token_never_shown_in_output_files_or_argv(uploader, world, tmp_path):
+def test_token_never_shown_in_output_files_or_argv(uploader, world, case_dir):
     sentry, token = world["sentry"], world["token"]
-    work, home = tmp_path / "work", tmp_path / "home"
+    work, home = case_dir / "work", case_dir / "home"
     work.mkdir()
     home.mkdir()
-    bin_dir = git_wrapper(tmp_path / "bin")
+    bin_dir = git_wrapper(case_dir / "bin")
     env = clean_env(SENTRY_URL=sentry.url, SENTRY_AUTH_TOKEN=token, SENTRY_ORG="acme",
                     SENTRY_PROJECT="web", HOME=str(home), GIT_AUTHOR_NAME="t",
                     GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t",
@@ -140,7 +140,7 @@ def test_token_never_shown_in_output_files_or_argv(uploader, world, tmp_path):
     # The upload and the releases calls really happened.
     assert sentry.bundles and sentry.deploys
 
-    for path in [*tmp_path.rglob("*")]:
+    for path in [*case_dir.rglob("*")]:
         if path.is_file() and not path.is_symlink():
             data = path.read_bytes()
             for secret in secrets:

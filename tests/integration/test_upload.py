@@ -21,8 +21,8 @@ def only_bundle(sentry):
     return sentry.bundles[0]
 
 
-def test_upload_sends_options_assemble_missing_chunks_assemble(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_upload_sends_options_assemble_missing_chunks_assemble(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = upload("-o", "acme", "-p", "web", "--release", "app@1.0", "--dist", "web",
                     "dist")
@@ -56,13 +56,13 @@ def test_upload_sends_options_assemble_missing_chunks_assemble(upload, sentry, t
     assert "Sentry confirmed the upload" in result.stderr
 
 
-def test_bundle_bytes_and_id_are_deterministic(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_bundle_bytes_and_id_are_deterministic(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     for out in ("a.bundle", "b.bundle"):
         result = upload("--release", "1", "--dry-run", "--bundle-out", out, "dist",
                         env={"SENTRY_AUTH_TOKEN": None})
         assert result.returncode == 0, result.output
-    a, b = (tmp_path / "a.bundle").read_bytes(), (tmp_path / "b.bundle").read_bytes()
+    a, b = (case_dir / "a.bundle").read_bytes(), (case_dir / "b.bundle").read_bytes()
     assert a == b and a.startswith(b"SYSB\x02\x00\x00\x00")
     infos = zipfile.ZipFile(BytesIO(a[8:])).infolist()
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
@@ -70,8 +70,8 @@ def test_bundle_bytes_and_id_are_deterministic(upload, sentry, tmp_path):
     assert sentry.requests == [], "--dry-run makes no request"
 
 
-def test_second_upload_sends_no_chunk(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_second_upload_sends_no_chunk(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     assert upload("-o", "acme", "-p", "web", "-r", "1", "dist").returncode == 0
     sentry.clear_requests()
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist")
@@ -80,10 +80,10 @@ def test_second_upload_sends_no_chunk(upload, sentry, tmp_path):
     assert "already on the server" in result.stderr
 
 
-def test_only_missing_chunks_are_sent_in_bounded_batches(upload, sentry, tmp_path):
+def test_only_missing_chunks_are_sent_in_bounded_batches(upload, sentry, case_dir):
     sentry.config.chunk_options = {"chunkSize": 128, "chunksPerRequest": 3,
                                    "maxRequestSize": 300, "concurrency": 2}
-    write_dist(tmp_path / "dist")
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist")
     assert result.returncode == 0, result.output
     posts = sentry.requests_to("chunk")
@@ -96,17 +96,17 @@ def test_only_missing_chunks_are_sent_in_bounded_batches(upload, sentry, tmp_pat
     assert sorted(sent) == sorted(set(chunks))
 
 
-def test_projects_are_deduplicated(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_projects_are_deduplicated(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "-p", "api", "-p", "web", "-r", "1", "dist")
     assert result.returncode == 0, result.output
     assert sentry.requests_to("assemble")[0]["body"]["projects"] == ["web", "api"]
     assert "project" not in only_bundle(sentry)["manifest"]
 
 
-def test_bundle_over_max_file_size_is_split(upload, sentry, tmp_path):
+def test_bundle_over_max_file_size_is_split(upload, sentry, case_dir):
     sentry.config.chunk_options = {"maxFileSize": 4000}
-    write_dist(tmp_path / "dist", {f"assets/c{i}.js": [f"var v{i} = {i};" * 40]
+    write_dist(case_dir / "dist", {f"assets/c{i}.js": [f"var v{i} = {i};" * 40]
                                    for i in range(6)})
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist")
     assert result.returncode == 0, result.output
@@ -116,23 +116,23 @@ def test_bundle_over_max_file_size_is_split(upload, sentry, tmp_path):
     assert "splitting into" in result.stderr
 
 
-def test_waits_until_ok_and_no_wait_returns_early(upload, sentry, tmp_path):
+def test_waits_until_ok_and_no_wait_returns_early(upload, sentry, case_dir):
     sentry.config.assemble_polls = 2
-    write_dist(tmp_path / "dist")
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist")
     assert result.returncode == 0, result.output
     assert len(sentry.requests_to("assemble")) >= 4  # pre, post, >=2 polls
     sentry.clear_requests()
-    write_dist(tmp_path / "dist2", {"a.js": ["let x = 1;"]})
+    write_dist(case_dir / "dist2", {"a.js": ["let x = 1;"]})
     result = upload("-o", "acme", "-p", "web", "-r", "1", "--no-wait", "--json", "dist2")
     assert result.returncode == 0, result.output
     assert len(sentry.requests_to("assemble")) == 2
     assert json.loads(result.stdout)["bundles"][0]["state"] in ("created", "assembling")
 
 
-def test_wait_timeout_fails_and_says_what_to_do(upload, sentry, tmp_path):
+def test_wait_timeout_fails_and_says_what_to_do(upload, sentry, case_dir):
     sentry.config.assemble_polls = 1000
-    dist = write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = upload("-o", "acme", "-p", "web", "-r", "1", "--wait-timeout", "1", "dist")
     assert result.returncode == 1
@@ -141,9 +141,9 @@ def test_wait_timeout_fails_and_says_what_to_do(upload, sentry, tmp_path):
     assert snapshot(dist) == before
 
 
-def test_assemble_error_is_reported_with_the_servers_detail(upload, sentry, tmp_path):
+def test_assemble_error_is_reported_with_the_servers_detail(upload, sentry, case_dir):
     sentry.config.assemble_error = "the bundle is invalid"
-    dist = write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist")
     assert result.returncode == 1
@@ -151,8 +151,8 @@ def test_assemble_error_is_reported_with_the_servers_detail(upload, sentry, tmp_
     assert snapshot(dist) == before
 
 
-def test_json_summary(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_json_summary(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "-r", "1", "--json", "dist")
     assert result.returncode == 0, result.output
     summary = json.loads(result.stdout)
@@ -167,10 +167,10 @@ def test_json_summary(upload, sentry, tmp_path):
 
 
 def test_debug_ids_are_read_into_headers_and_allow_upload_without_release(
-        upload, cli, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
-    assert cli("inject", str(tmp_path / "dist")).returncode == 0
-    js = (tmp_path / "dist/assets/index-abc123.js").read_text()
+        upload, cli, sentry, case_dir):
+    write_dist(case_dir / "dist")
+    assert cli("inject", str(case_dir / "dist")).returncode == 0
+    js = (case_dir / "dist/assets/index-abc123.js").read_text()
     debug_id = re.findall(r"//# debugId=([0-9a-f-]+)", js)[-1]
     result = upload("-o", "acme", "-p", "web", "dist")
     assert result.returncode == 0, result.output
@@ -180,8 +180,8 @@ def test_debug_ids_are_read_into_headers_and_allow_upload_without_release(
     assert "release" not in only_bundle(sentry)["manifest"]
 
 
-def test_no_release_and_no_debug_ids_is_refused_before_any_request(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_no_release_and_no_debug_ids_is_refused_before_any_request(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "dist")
     assert result.returncode == 2
     assert "carry no debug IDs and no release is given" in result.stderr
@@ -189,14 +189,14 @@ def test_no_release_and_no_debug_ids_is_refused_before_any_request(upload, sentr
     assert sentry.requests == []
 
 
-def test_discovery_ext_ignore_hidden_explicit_and_prefix(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_discovery_ext_ignore_hidden_explicit_and_prefix(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     (dist / "index.html").write_text("<html></html>")
     (dist / ".cache").mkdir()
     (dist / ".cache" / "x.js").write_text("hidden();")
     (dist / "legacy").mkdir()
     (dist / "legacy" / "old.js").write_text("old();")
-    (tmp_path / "extra.txt").write_text("explicit files are always taken")
+    (case_dir / "extra.txt").write_text("explicit files are always taken")
     result = upload("-o", "acme", "-p", "web", "-r", "1", "--ignore", "legacy",
                     "--url-prefix", "https://cdn.example.com/static/", "dist", "extra.txt")
     assert result.returncode == 0, result.output
@@ -208,16 +208,16 @@ def test_discovery_ext_ignore_hidden_explicit_and_prefix(upload, sentry, tmp_pat
                     "https://cdn.example.com/static/extra.txt"]
 
 
-def test_ext_replaces_defaults(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_ext_replaces_defaults(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "-r", "1", "--ext", ".map", "dist")
     assert result.returncode == 0, result.output
     types = {f["type"] for f in only_bundle(sentry)["manifest"]["files"].values()}
     assert types == {"source_map"}
 
 
-def test_map_is_guessed_when_no_comment(upload, sentry, tmp_path):
-    dist = tmp_path / "dist"
+def test_map_is_guessed_when_no_comment(upload, sentry, case_dir):
+    dist = case_dir / "dist"
     dist.mkdir()
     (dist / "app.min.js").write_text("run();\n")
     (dist / "app.min.js.map").write_text(json.dumps(
@@ -228,8 +228,8 @@ def test_map_is_guessed_when_no_comment(upload, sentry, tmp_path):
     assert files["files/_/_/app.min.js"]["headers"] == {"sourcemap": "app.min.js.map"}
 
 
-def test_non_utf8_file_is_skipped_with_a_warning(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_non_utf8_file_is_skipped_with_a_warning(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     (dist / "binary.js").write_bytes(b"\xff\xfe\x00bad")
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist")
     assert result.returncode == 0, result.output
@@ -237,26 +237,26 @@ def test_non_utf8_file_is_skipped_with_a_warning(upload, sentry, tmp_path):
     assert all("binary" not in k for k in only_bundle(sentry)["manifest"]["files"])
 
 
-def test_configuration_from_env_file_and_sentryclirc(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
-    (tmp_path / ".env.sentry-build-plugin").write_text(
+def test_configuration_from_env_file_and_sentryclirc(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
+    (case_dir / ".env.sentry-build-plugin").write_text(
         f"SENTRY_AUTH_TOKEN={UPLOAD_TOKEN}\nSENTRY_ORG=acme\nSENTRY_PROJECT=api\n")
-    (tmp_path / ".sentryclirc").write_text(f"[defaults]\nurl={sentry.url}\norg=wrong\n")
+    (case_dir / ".sentryclirc").write_text(f"[defaults]\nurl={sentry.url}\norg=wrong\n")
     result = upload("-r", "1", "dist", env={"SENTRY_AUTH_TOKEN": None, "SENTRY_URL": None})
     assert result.returncode == 0, result.output
     assert sentry.requests_to("assemble")[0]["body"]["projects"] == ["api"]
     assert sentry.requests[0]["path"] == "/api/0/organizations/acme/chunk-upload/"
 
 
-def test_flags_beat_environment(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_flags_beat_environment(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist",
                     env={"SENTRY_ORG": "nope", "SENTRY_PROJECT": "nope"})
     assert result.returncode == 0, result.output
 
 
-def test_org_token_supplies_org_and_url(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_org_token_supplies_org_and_url(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     token = org_token("acme", sentry.url)
     sentry.store.tokens[token] = {"scopes": ["org:ci"], "org": "acme"} \
         if hasattr(sentry.store, "tokens") else None
@@ -267,8 +267,8 @@ def test_org_token_supplies_org_and_url(upload, sentry, tmp_path):
         "/api/0/organizations/acme/chunk-upload/"
 
 
-def test_auth_token_flag_works_but_warns(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_auth_token_flag_works_but_warns(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "-r", "1", "--auth-token", UPLOAD_TOKEN,
                     "dist", env={"SENTRY_AUTH_TOKEN": None})
     assert result.returncode == 0, result.output
@@ -283,9 +283,9 @@ def test_auth_token_flag_works_but_warns(upload, sentry, tmp_path):
     (["--dist", "web"], {}, "dist 'web' (from --dist) needs a release"),
     ([], {"SENTRY_URL": "https://sentry.example.com/sub/"}, "has a path"),
 ])
-def test_bad_configuration_exits_2_before_any_request(upload, sentry, tmp_path, args, env,
+def test_bad_configuration_exits_2_before_any_request(upload, sentry, case_dir, args, env,
                                                      message):
-    dist = write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     base = ["-o", "acme"] if "SENTRY_ORG" not in env else []
     if not any(a.startswith("web") for a in args):
@@ -297,8 +297,8 @@ def test_bad_configuration_exits_2_before_any_request(upload, sentry, tmp_path, 
     assert snapshot(dist) == before
 
 
-def test_missing_token_exits_3_and_names_the_scopes(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_missing_token_exits_3_and_names_the_scopes(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist",
                     env={"SENTRY_AUTH_TOKEN": None})
@@ -308,8 +308,8 @@ def test_missing_token_exits_3_and_names_the_scopes(upload, sentry, tmp_path):
     assert sentry.requests == [] and snapshot(dist) == before
 
 
-def test_skip_without_token_succeeds_and_touches_nothing(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_skip_without_token_succeeds_and_touches_nothing(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = upload("-r", "1", "--skip-without-token", "--delete-after", "dist",
                     env={"SENTRY_AUTH_TOKEN": None})
@@ -318,8 +318,8 @@ def test_skip_without_token_succeeds_and_touches_nothing(upload, sentry, tmp_pat
     assert sentry.requests == [] and snapshot(dist) == before
 
 
-def test_wrong_token_exits_3(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_wrong_token_exits_3(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist",
                     env={"SENTRY_AUTH_TOKEN": "tok-wrong-0123456789"})
@@ -330,8 +330,8 @@ def test_wrong_token_exits_3(upload, sentry, tmp_path):
     assert endpoints(sentry) == ["options"] and snapshot(dist) == before
 
 
-def test_token_without_scopes_exits_3(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_token_without_scopes_exits_3(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist",
                     env={"SENTRY_AUTH_TOKEN": "tok-read-only-0123456"})
     assert result.returncode == 3
@@ -339,8 +339,8 @@ def test_token_without_scopes_exits_3(upload, sentry, tmp_path):
     assert "it needs the scopes project:releases and org:read" in result.stderr
 
 
-def test_unknown_org_exits_2_with_not_found(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_unknown_org_exits_2_with_not_found(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme-typo", "-p", "web", "-r", "1", "dist")
     assert result.returncode == 2
     assert f"organization 'acme-typo' not found at {sentry.url}/" in result.stderr
@@ -348,8 +348,8 @@ def test_unknown_org_exits_2_with_not_found(upload, sentry, tmp_path):
     assert endpoints(sentry) == ["options", "organization"]
 
 
-def test_unknown_project_exits_2_with_not_found(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_unknown_project_exits_2_with_not_found(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = upload("-o", "acme", "-p", "wbe", "-r", "1", "dist")
     assert result.returncode == 2, result.output
@@ -357,8 +357,8 @@ def test_unknown_project_exits_2_with_not_found(upload, sentry, tmp_path):
     assert "chunk" not in endpoints(sentry) and snapshot(dist) == before
 
 
-def test_server_errors_are_retried_then_reported(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_server_errors_are_retried_then_reported(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     busy = {"status": 503, "headers": {"Retry-After": "0"}}
     sentry.script_fault("POST", "chunk", [busy] * 10)
@@ -369,8 +369,8 @@ def test_server_errors_are_retried_then_reported(upload, sentry, tmp_path):
     assert snapshot(dist) == before
 
 
-def test_transient_errors_recover(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_transient_errors_recover(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     sentry.script_fault("POST", "chunk", [{"status": 502, "headers": {"Retry-After": "0"}}])
     sentry.script_fault("GET", "options", [{"status": 429, "headers": {"Retry-After": "0"}}])
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist")
@@ -379,30 +379,30 @@ def test_transient_errors_recover(upload, sentry, tmp_path):
     assert len(sentry.requests_to("options")) == 2
 
 
-def test_server_down_exits_1_and_says_so(cli, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_server_down_exits_1_and_says_so(cli, case_dir):
+    write_dist(case_dir / "dist")
     from helpers.process import clean_env
     result = cli("upload", "-o", "acme", "-p", "web", "-r", "1", "--max-retries", "0",
-                 "dist", cwd=tmp_path,
+                 "dist", cwd=case_dir,
                  env=clean_env(SENTRY_URL="http://127.0.0.1:9", SENTRY_AUTH_TOKEN=UPLOAD_TOKEN,
-                               HOME=str(tmp_path)))
+                               HOME=str(case_dir)))
     assert result.returncode == 1
     assert "cannot reach Sentry at http://127.0.0.1:9/" in result.stderr
 
 
-def test_missing_folder_and_empty_folder(upload, sentry, tmp_path):
+def test_missing_folder_and_empty_folder(upload, sentry, case_dir):
     result = upload("-o", "acme", "-p", "web", "-r", "1", "nope")
     assert result.returncode == 1
     assert "cannot search nope: no such file or directory" in result.stderr
-    (tmp_path / "empty").mkdir()
+    (case_dir / "empty").mkdir()
     result = upload("-o", "acme", "-p", "web", "-r", "1", "empty")
     assert result.returncode == 1
     assert "no JavaScript files or source maps found in empty" in result.stderr
     assert sentry.requests == []
 
 
-def test_malformed_map_names_file_and_offset(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_malformed_map_names_file_and_offset(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     (dist / "assets/index-abc123.js.map").write_text('{"version": 3, "mappings": ')
     before = snapshot(dist)
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist")
@@ -412,8 +412,8 @@ def test_malformed_map_names_file_and_offset(upload, sentry, tmp_path):
     assert sentry.requests == [] and snapshot(dist) == before
 
 
-def test_referenced_map_that_is_absent_is_named(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_referenced_map_that_is_absent_is_named(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     (dist / "assets/index-abc123.js.map").unlink()
     result = upload("-o", "acme", "-p", "web", "-r", "1", "dist")
     assert result.returncode == 0, result.output
@@ -427,9 +427,9 @@ def test_no_argument_is_a_usage_error(upload):
     assert "upload needs the folder or files to upload" in result.stderr
 
 
-def test_inject_then_upload_in_one_process(upload, cli, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
-    reference = write_dist(tmp_path / "reference")
+def test_inject_then_upload_in_one_process(upload, cli, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
+    reference = write_dist(case_dir / "reference")
     assert cli("inject", str(reference)).returncode == 0
     result = upload("-o", "acme", "-p", "web", "--inject", "dist")
     assert result.returncode == 0, result.output
@@ -445,8 +445,8 @@ def test_inject_then_upload_in_one_process(upload, cli, sentry, tmp_path):
     assert "chunk" not in endpoints(sentry)
 
 
-def test_inject_failure_changes_nothing_and_sends_nothing(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_inject_failure_changes_nothing_and_sends_nothing(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     (dist / "assets/index-abc123.js.map").write_text('{"version":3,"sources":[],'
                                                      '"names":[],"mappings":"!!"}')
     before = snapshot(dist)
@@ -457,9 +457,9 @@ def test_inject_failure_changes_nothing_and_sends_nothing(upload, sentry, tmp_pa
     assert snapshot(dist) == before and sentry.requests == []
 
 
-def test_ignore_file_leaves_out_what_it_names(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
-    (tmp_path / "upload.ignore").write_text("# maps of chunks stay home\ndist/assets/chunks/*.map\n")
+def test_ignore_file_leaves_out_what_it_names(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
+    (case_dir / "upload.ignore").write_text("# maps of chunks stay home\ndist/assets/chunks/*.map\n")
     result = upload("-o", "acme", "-p", "web", "--release", "app@1.0",
                     "--ignore-file", "upload.ignore", "dist")
     assert result.returncode == 0, result.output
@@ -469,8 +469,8 @@ def test_ignore_file_leaves_out_what_it_names(upload, sentry, tmp_path):
     assert (dist / "assets/chunks/vendor-def456.js.map").exists()
 
 
-def test_missing_ignore_file_is_a_usage_error(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_missing_ignore_file_is_a_usage_error(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = upload("-o", "acme", "-p", "web", "--release", "app@1.0",
                     "--ignore-file", "nope.ignore", "--delete-after", "dist")
@@ -481,8 +481,8 @@ def test_missing_ignore_file_is_a_usage_error(upload, sentry, tmp_path):
     assert snapshot(dist) == before
 
 
-def test_no_rewrite_uploads_maps_unchanged(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_no_rewrite_uploads_maps_unchanged(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "--release", "app@1.0", "--no-rewrite",
                     "--strip-prefix", "../..", "--strip-common-prefix", "dist")
     assert result.returncode == 0, result.output
@@ -493,8 +493,8 @@ def test_no_rewrite_uploads_maps_unchanged(upload, sentry, tmp_path):
     assert bundle["files"][path] == (dist / "assets/index-abc123.js.map").read_bytes()
 
 
-def test_header_reaches_every_request_and_never_the_output(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_header_reaches_every_request_and_never_the_output(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     secret = "proxy-secret-0123456789"
     result = upload("-o", "acme", "-p", "web", "--release", "app@1.0", "--verbose",
                     "--header", "X-Proxy-Id: gateway", "dist",
@@ -514,8 +514,8 @@ def test_header_reaches_every_request_and_never_the_output(upload, sentry, tmp_p
     ("Authorization: Bearer x", "a header cannot set Authorization (--header): "
                                 "the token goes in SENTRY_AUTH_TOKEN"),
 ])
-def test_bad_header_is_a_usage_error(upload, sentry, tmp_path, header, message):
-    dist = write_dist(tmp_path / "dist")
+def test_bad_header_is_a_usage_error(upload, sentry, case_dir, header, message):
+    dist = write_dist(case_dir / "dist")
     before = snapshot(dist)
     result = upload("-o", "acme", "-p", "web", "--release", "app@1.0", "--delete-after",
                     "--header", header, "dist")
@@ -525,8 +525,8 @@ def test_bad_header_is_a_usage_error(upload, sentry, tmp_path, header, message):
     assert snapshot(dist) == before
 
 
-def test_no_sourcemap_reference_leaves_out_the_header(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_no_sourcemap_reference_leaves_out_the_header(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "--release", "app@1.0",
                     "--no-sourcemap-reference", "dist")
     assert result.returncode == 0, result.output
@@ -535,8 +535,8 @@ def test_no_sourcemap_reference_leaves_out_the_header(upload, sentry, tmp_path):
     assert all("sourcemap" not in f.get("headers", {}) for f in files)
 
 
-def test_wait_for_is_wait_with_a_timeout(upload, sentry, tmp_path):
-    dist = write_dist(tmp_path / "dist")
+def test_wait_for_is_wait_with_a_timeout(upload, sentry, case_dir):
+    dist = write_dist(case_dir / "dist")
     result = upload("-o", "acme", "-p", "web", "--release", "app@1.0", "--wait-for", "60",
                     "dist")
     assert result.returncode == 0, result.output
@@ -549,11 +549,11 @@ def test_wait_for_is_wait_with_a_timeout(upload, sentry, tmp_path):
     assert snapshot(dist) == before
 
 
-def test_changing_the_ignore_file_changes_what_is_uploaded(upload, sentry, tmp_path):
+def test_changing_the_ignore_file_changes_what_is_uploaded(upload, sentry, case_dir):
     """The local cache of plans and bundles is keyed by the ignore file's
     lines too: a cached plan from before the change must not be reused."""
-    write_dist(tmp_path / "dist")
-    rules = tmp_path / "upload.ignore"
+    write_dist(case_dir / "dist")
+    rules = case_dir / "upload.ignore"
     rules.write_text("*.map\n")
     args = ("-o", "acme", "-p", "web", "--release", "app@1.0", "--ignore-file", "upload.ignore",
             "dist")
@@ -567,8 +567,8 @@ def test_changing_the_ignore_file_changes_what_is_uploaded(upload, sentry, tmp_p
     assert second == sorted(first + ["~/assets/chunks/vendor-def456.js.map"])
 
 
-def test_no_sourcemap_reference_is_not_served_from_the_cache(upload, sentry, tmp_path):
-    write_dist(tmp_path / "dist")
+def test_no_sourcemap_reference_is_not_served_from_the_cache(upload, sentry, case_dir):
+    write_dist(case_dir / "dist")
     args = ("-o", "acme", "-p", "web", "--release", "app@1.0")
     assert upload(*args, "dist").returncode == 0
     assert upload(*args, "--no-sourcemap-reference", "dist").returncode == 0
@@ -577,10 +577,10 @@ def test_no_sourcemap_reference_is_not_served_from_the_cache(upload, sentry, tmp
     assert all("sourcemap" not in h for h in headers)
 
 
-def test_debug_id_reference_lends_each_js_file_its_maps_id(upload, sentry, tmp_path):
+def test_debug_id_reference_lends_each_js_file_its_maps_id(upload, sentry, case_dir):
     """Maps with debug IDs, JS files without: refused without a release,
     unless --debug-id-reference gives each JS file its map's ID."""
-    dist = write_dist(tmp_path / "dist")
+    dist = write_dist(case_dir / "dist")
     ids = {}
     for path in dist.rglob("*.js.map"):
         sourcemap = json.loads(path.read_text())

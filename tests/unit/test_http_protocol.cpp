@@ -1,12 +1,16 @@
 #include "uploader/http/api.hpp"
 #include "uploader/http/assemble.hpp"
-#include "uploader/http/chunk_upload.hpp"
+#include "uploader/http/chunk_upload_options.hpp"
+#include "uploader/http/client.hpp"
 #include "uploader/http/retry.hpp"
+#include "uploader/upload/chunks.hpp"
 #include "uploader/util/error.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace uploader::http;
+using uploader::bundle::Chunk;
+using uploader::upload::batch_chunks;
 using namespace std::chrono_literals;
 
 TEST(HttpApi, EncodesPathSegmentsLikeSentryCli) {

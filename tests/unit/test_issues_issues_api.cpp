@@ -1,9 +1,9 @@
+#include "uploader/http/paging.hpp"
 #include "uploader/issues/issues_api.hpp"
-#include "uploader/releases/release_api.hpp"
 
 #include <gtest/gtest.h>
 
-using uploader::releases::next_cursor;
+using uploader::http::next_cursor;
 
 namespace {
 

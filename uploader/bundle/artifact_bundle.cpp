@@ -86,7 +86,7 @@ private:
   std::uint64_t m_offset = 0;
   util::Sha1 m_whole;
   util::Sha1 m_chunk;
-  std::vector<http::Chunk> m_chunks;
+  std::vector<bundle::Chunk> m_chunks;
 };
 
 struct PreparedFile {

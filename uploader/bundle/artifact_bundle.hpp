@@ -1,7 +1,7 @@
 #pragma once
 
+#include "uploader/bundle/chunk.hpp"
 #include "uploader/bundle/manifest.hpp"
-#include "uploader/http/chunk_upload.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -33,7 +33,7 @@ struct BuiltBundle {
   std::filesystem::path path;
   std::uint64_t size = 0;
   std::string checksum;
-  std::vector<http::Chunk> chunks;
+  std::vector<bundle::Chunk> chunks;
   std::string debug_id;
   std::vector<ManifestFile> files;
 };

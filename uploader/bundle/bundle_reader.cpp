@@ -1,8 +1,8 @@
 #include "uploader/bundle/bundle_reader.hpp"
 
-#include "uploader/util/ascii.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <libdeflate.h>
 #include <nlohmann/json.hpp>

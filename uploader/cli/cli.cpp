@@ -2,12 +2,17 @@
 
 #include "uploader/cli/commands.hpp"
 #include "uploader/cli/exit_codes.hpp"
+#include "uploader/cli/options_common.hpp"
+#include "uploader/config/environment.hpp"
 #include "uploader/util/error.hpp"
+#include "uploader/util/fs.hpp"
 #include "uploader/util/redact.hpp"
+#include "uploader/util/strings.hpp"
 #include "uploader/version.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <malloc.h>
 
@@ -47,12 +52,11 @@ std::string command_usage(const Command &command,
 }
 
 std::string command_names() {
-  std::string names;
+  std::vector<std::string> names;
   for (const auto &command : commands()) {
-    names += names.empty() ? "" : ", ";
-    names += command.name;
+    names.emplace_back(command.name);
   }
-  return names;
+  return util::join(names);
 }
 
 int dispatch(const std::vector<std::string> &args) {
@@ -83,6 +87,9 @@ int dispatch(const std::vector<std::string> &args) {
     std::cout << command_usage(*found, options);
     return static_cast<int>(ExitCode::ok);
   }
+  // Every command's prologue: --verbose, --quiet and --log-level (checked
+  // here, so a bad level is refused before any work).
+  apply_log_options(parsed);
   return found->handler(parsed);
 }
 
@@ -118,6 +125,14 @@ int run(int argc, char **argv) {
   // largest set of buffers in use at once.
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#ifdef SENTRY_SOURCEMAPS_TEST_HOOKS
+  // The kill-safety tests stop an inject between its renames.
+  if (auto renames = config::nonempty_variable(
+          config::process_environment(),
+          "SENTRY_SOURCEMAPS_TEST_EXIT_AFTER_RENAMES")) {
+    util::set_exit_after_renames(std::strtol(renames->c_str(), nullptr, 10));
+  }
+#endif
   std::vector<std::string> args(argv + 1, argv + argc);
   return run(args);
 }

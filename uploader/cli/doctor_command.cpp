@@ -43,7 +43,6 @@ std::span<const OptionSpec> doctor_options() {
 }
 
 int run_doctor(const ParsedArgs &args) {
-  apply_log_options(args);
   if (args.positionals.size() > 1) {
     throw UsageError("doctor checks one folder, got '" + args.positionals[0] +
                      "' and '" + args.positionals[1] + "'");
@@ -57,7 +56,7 @@ int run_doctor(const ParsedArgs &args) {
   options.ignores = args.values("ignore");
   options.ignore_file_lines = read_ignore_files(args);
   options.expect_inject = args.has("expect-inject");
-  NetworkSettings network = network_settings(args);
+  NetworkSettings network = network_settings(args, options.inputs.getenv);
   options.client = std::move(network.client);
   options.retry = network.retry;
   if (!args.has("max-retries")) {

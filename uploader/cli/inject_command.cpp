@@ -79,7 +79,6 @@ int run_inject(const ParsedArgs &args) {
   }
   bool json = args.has("json");
   bool dry_run = args.has("dry-run");
-  apply_log_options(args); // validates --log-level
   Verbosity verbosity = Verbosity::normal;
   if (auto level = args.value("log-level")) {
     if (*level == "error") {
@@ -97,21 +96,9 @@ int run_inject(const ParsedArgs &args) {
   std::ostream &human = json ? std::cerr : std::cout;
   bool show = verbosity != Verbosity::quiet && !json;
 
-  std::vector<std::string> extensions;
-  for (std::string ext : args.values("ext")) {
-    ext.erase(0, ext.find_first_not_of('.'));
-    if (ext.empty()) {
-      throw UsageError("--ext needs a non-empty extension");
-    }
-    extensions.push_back(ext);
-  }
-  if (extensions.empty()) {
-    extensions = {"js", "cjs", "mjs"};
-  }
-
   inject::InjectOptions options;
   options.roots = args.positionals;
-  options.extensions = extensions;
+  options.extensions = extensions_option(args, discovery::k_inject_extensions);
   options.ignores = args.values("ignore");
   options.ignore_file_lines = read_ignore_files(args);
   options.dry_run = dry_run;

@@ -122,7 +122,6 @@ std::span<const OptionSpec> issues_options() {
 }
 
 int run_issues(const ParsedArgs &args) {
-  apply_log_options(args);
   size_t limit =
       static_cast<size_t>(integer_option(args, "limit").value_or(25));
   if (limit == 0) {

@@ -1,19 +1,18 @@
 #include "uploader/cli/options_common.hpp"
 
-#include "uploader/util/ascii.hpp"
+#include "uploader/discovery/walk.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
-#include "uploader/util/lines.hpp"
 #include "uploader/util/log.hpp"
 #include "uploader/util/process.hpp"
 #include "uploader/util/redact.hpp"
+#include "uploader/util/strings.hpp"
 #include "uploader/version.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <cstdlib>
 
 namespace uploader::cli {
 
@@ -31,6 +30,13 @@ std::vector<std::string> read_ignore_files(const ParsedArgs &args) {
     lines.insert(lines.end(), file_lines.begin(), file_lines.end());
   }
   return lines;
+}
+
+std::vector<std::string>
+extensions_option(const ParsedArgs &args,
+                  const std::vector<std::string> &defaults) {
+  return args.has("ext") ? discovery::normalize_extensions(args.values("ext"))
+                         : defaults;
 }
 
 void apply_log_options(const ParsedArgs &args) {
@@ -63,20 +69,15 @@ std::optional<long long> parse_count(std::string_view text) {
   return value;
 }
 
-std::optional<std::string> environment(const char *name) {
-  const char *value = std::getenv(name);
-  return value == nullptr || *value == '\0' ? std::nullopt
-                                            : std::optional<std::string>(value);
-}
-
 // --`flag` (unless empty), else the environment variable `env`, as a whole
 // number.
 std::optional<long long> count_setting(const ParsedArgs &args,
+                                       const config::EnvGetter &getenv,
                                        std::string_view flag, const char *env) {
   if (auto value = flag.empty() ? std::nullopt : integer_option(args, flag)) {
     return value;
   }
-  auto text = environment(env);
+  auto text = config::nonempty_variable(getenv, env);
   if (!text) {
     return std::nullopt;
   }
@@ -173,44 +174,47 @@ with_network_options(std::span<const OptionSpec> options) {
   return all;
 }
 
-NetworkSettings network_settings(const ParsedArgs &args) {
+NetworkSettings network_settings(const ParsedArgs &args,
+                                 const config::EnvGetter &getenv) {
   auto started = std::chrono::steady_clock::now();
   NetworkSettings s;
   s.client.user_agent = k_user_agent;
-  if (auto seconds = count_setting(args, "connect-timeout",
+  if (auto seconds = count_setting(args, getenv, "connect-timeout",
                                    "SENTRY_SOURCEMAPS_CONNECT_TIMEOUT")) {
     s.client.connect_timeout = std::chrono::seconds(*seconds);
   }
-  if (auto seconds = count_setting(args, "stall-timeout",
+  if (auto seconds = count_setting(args, getenv, "stall-timeout",
                                    "SENTRY_SOURCEMAPS_STALL_TIMEOUT")) {
     // curl takes whole seconds here, and 0 would turn the check off.
     s.client.stall_timeout = std::chrono::seconds(std::max(*seconds, 1LL));
   }
   if (auto seconds =
-          count_setting(args, "deadline", "SENTRY_SOURCEMAPS_DEADLINE");
+          count_setting(args, getenv, "deadline", "SENTRY_SOURCEMAPS_DEADLINE");
       seconds && *seconds > 0) {
     s.client.deadline = started + std::chrono::seconds(*seconds);
     s.retry.deadline = s.client.deadline;
   }
   // sentry-cli's variable, so existing CI settings keep working.
-  if (auto retries =
-          count_setting(args, "max-retries", "SENTRY_HTTP_MAX_RETRIES")) {
+  if (auto retries = count_setting(args, getenv, "max-retries",
+                                   "SENTRY_HTTP_MAX_RETRIES")) {
     s.retry.max_retries = static_cast<int>(std::min(*retries, 100LL));
   }
-  if (auto ms = count_setting(args, "", "SENTRY_SOURCEMAPS_RETRY_DELAY_MS")) {
+  if (auto ms =
+          count_setting(args, getenv, "", "SENTRY_SOURCEMAPS_RETRY_DELAY_MS")) {
     s.retry.initial_delay = std::chrono::milliseconds(*ms);
   }
   s.client.ca_file = args.value("ca-file");
   for (const char *env :
        {"SENTRY_CA_FILE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
     if (!s.client.ca_file) {
-      s.client.ca_file = environment(env);
+      s.client.ca_file = config::nonempty_variable(getenv, env);
     }
   }
   for (const auto &header : args.values("header")) {
     s.client.extra_headers.push_back(header_line(header, "--header"));
   }
-  if (auto headers = environment("SENTRY_SOURCEMAPS_HEADERS")) {
+  if (auto headers =
+          config::nonempty_variable(getenv, "SENTRY_SOURCEMAPS_HEADERS")) {
     for (const auto &line : util::split_lines(*headers)) {
       if (!line.empty()) {
         s.client.extra_headers.push_back(
@@ -242,13 +246,10 @@ config::ConfigInputs config_inputs(const ParsedArgs &args) {
   if (auto env_file = args.value("env-file")) {
     inputs.flags.env_file = *env_file;
   }
-  inputs.getenv = [](const std::string &key) -> std::optional<std::string> {
-    const char *value = std::getenv(key.c_str());
-    return value == nullptr ? std::nullopt : std::optional<std::string>(value);
-  };
+  inputs.getenv = config::process_environment();
   inputs.cwd = std::filesystem::current_path();
-  if (const char *home = std::getenv("HOME")) {
-    inputs.home = home;
+  if (auto home = inputs.getenv("HOME")) {
+    inputs.home = *home;
   }
   return inputs;
 }

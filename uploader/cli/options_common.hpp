@@ -23,6 +23,12 @@ inline constexpr OptionSpec k_ignore_file_option{
 // file that cannot be read (sentry-cli would silently ignore it).
 std::vector<std::string> read_ignore_files(const ParsedArgs &args);
 
+// The --ext values, normalised (discovery::normalize_extensions), or
+// `defaults` when none is given.
+std::vector<std::string>
+extensions_option(const ParsedArgs &args,
+                  const std::vector<std::string> &defaults);
+
 // Applies --verbose, --quiet and --log-level to the process log level.
 void apply_log_options(const ParsedArgs &args);
 
@@ -71,6 +77,7 @@ struct NetworkSettings {
 // SENTRY_SOURCEMAPS_RETRY_DELAY_MS (first backoff step; a test aid). The
 // deadline counts from this call. Warns when --insecure is given. Sets the
 // user agent and, at --verbose, the request trace.
-NetworkSettings network_settings(const ParsedArgs &args);
+NetworkSettings network_settings(const ParsedArgs &args,
+                                 const config::EnvGetter &getenv);
 
 } // namespace uploader::cli

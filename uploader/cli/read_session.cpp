@@ -36,14 +36,15 @@ find_read_token(const config::ConfigInputs &inputs) {
 
 ReadSession::ReadSession(const ParsedArgs &args, const config::Setting &token) {
   util::register_secret(token.value);
-  m_config = load_command_config(args, config_inputs(args));
+  config::ConfigInputs inputs = config_inputs(args);
+  m_config = load_command_config(args, inputs);
   require_org(m_config);
   if (m_config.projects.size() != 1) {
     require_project(m_config);
     throw ConfigError("give one project, not " +
                       std::to_string(m_config.projects.size()));
   }
-  NetworkSettings network = network_settings(args);
+  NetworkSettings network = network_settings(args, inputs.getenv);
   network.client.auth_token = token.value;
   m_client.emplace(std::move(network.client));
   m_api.emplace(*m_client, m_config.url.value, network.retry,

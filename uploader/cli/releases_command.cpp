@@ -13,6 +13,7 @@
 #include "uploader/util/error.hpp"
 #include "uploader/util/log.hpp"
 #include "uploader/util/redact.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -170,14 +171,6 @@ json optional_json(const std::optional<std::string> &value) {
   return value ? json(*value) : json(nullptr);
 }
 
-std::string join(const std::vector<std::string> &list) {
-  std::string out;
-  for (const auto &item : list) {
-    out += (out.empty() ? "" : ", ") + item;
-  }
-  return out;
-}
-
 // What every action needs: the resolved configuration and release, a
 // connection to Sentry, and where results go.
 class Session {
@@ -197,7 +190,7 @@ public:
                       "token that has the scopes project:releases and "
                       "org:read");
     }
-    NetworkSettings network = network_settings(args);
+    NetworkSettings network = network_settings(args, inputs.getenv);
     network.client.auth_token = m_config.auth_token->value;
     m_client.emplace(std::move(network.client));
     m_api.emplace(*m_client, m_config.url.value, network.retry,
@@ -278,7 +271,7 @@ int run_new(const ParsedArgs &args, Session &session) {
   json released = created.release.value("dateReleased", json(nullptr));
   if (created.created) {
     session.say("Created release " + release.version + " in " + session.org() +
-                " for " + join(release.projects) + " (201" +
+                " for " + util::join(release.projects) + " (201" +
                 (args.has("finalize") ? ", finalized)" : ")"));
   } else {
     session.say("Release " + release.version + " already exists in " +
@@ -345,7 +338,7 @@ int run_set_commits(const ParsedArgs &args, Session &session) {
   }
   session.say(clear ? "Cleared the commits of release " + session.release()
                     : "Set commits of release " + session.release() + ": " +
-                          join(shown));
+                          util::join(shown));
   session.result("set-commits", {{"cleared", clear}, {"refs", listed}});
   return static_cast<int>(ExitCode::ok);
 }
@@ -427,7 +420,6 @@ std::span<const OptionSpec> releases_options() {
 }
 
 int run_releases(const ParsedArgs &args) {
-  apply_log_options(args);
   const ActionSpec &action = find_action(args);
   check_action_options(args, action);
   check_action_usage(args, action.action);

@@ -298,7 +298,6 @@ std::span<const OptionSpec> resolve_options() {
 }
 
 int run_resolve(const ParsedArgs &args) {
-  apply_log_options(args);
   integer_option(args, "context");
   if (args.has("event")) {
     return run_event(args);

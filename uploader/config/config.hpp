@@ -1,5 +1,7 @@
 #pragma once
 
+#include "uploader/config/environment.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -28,7 +30,7 @@ struct FlagValues {
 
 struct ConfigInputs {
   FlagValues flags;
-  std::function<std::optional<std::string>(const std::string &)> getenv;
+  EnvGetter getenv;
   std::filesystem::path cwd;
   std::optional<std::filesystem::path> home;
   // false: org and project slugs are kept unvalidated, for a caller that

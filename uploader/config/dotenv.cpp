@@ -1,5 +1,7 @@
 #include "uploader/config/dotenv.hpp"
 
+#include "uploader/util/strings.hpp"
+
 #include <cctype>
 
 namespace uploader::config {
@@ -12,14 +14,7 @@ bool is_key_char(char c) {
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() &&
-         (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return util::trim(text, " \t\r");
 }
 
 std::string expand_double_quoted(std::string_view value) {

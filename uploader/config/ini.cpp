@@ -1,19 +1,10 @@
 #include "uploader/config/ini.hpp"
 
+#include "uploader/util/strings.hpp"
+
 namespace uploader::config {
 
-namespace {
-
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view k_space = " \t\r";
-  size_t first = text.find_first_not_of(k_space);
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  return text.substr(first, text.find_last_not_of(k_space) - first + 1);
-}
-
-} // namespace
+using util::trim;
 
 std::map<std::string, std::string, std::less<>>
 parse_ini(std::string_view text) {

@@ -1,6 +1,7 @@
 #include "uploader/config/release_detect.hpp"
 
 #include "uploader/util/error.hpp"
+#include "uploader/util/strings.hpp"
 
 namespace uploader::config {
 
@@ -42,14 +43,6 @@ constexpr std::string_view k_release_variables[] = {
     // CI_COMMIT_SHA (Woodpecker) is already read above, for GitLab.
 };
 
-std::string trim(std::string text) {
-  constexpr std::string_view k_space = " \t\r\n";
-  size_t end = text.find_last_not_of(k_space);
-  text.erase(end == std::string::npos ? 0 : end + 1);
-  text.erase(0, text.find_first_not_of(k_space));
-  return text;
-}
-
 } // namespace
 
 std::span<const std::string_view> release_variables() {
@@ -60,14 +53,14 @@ std::optional<Setting> detect_release(const EnvGetter &getenv,
                                       const GitRunner &git) {
   for (std::string_view name : k_release_variables) {
     if (auto value = getenv(std::string(name))) {
-      std::string trimmed = trim(*value);
+      std::string trimmed(util::trim(*value));
       if (!trimmed.empty()) {
         return Setting{trimmed, std::string(name)};
       }
     }
   }
   if (auto head = git({"rev-parse", "HEAD"})) {
-    std::string trimmed = trim(*head);
+    std::string trimmed(util::trim(*head));
     if (!trimmed.empty()) {
       return Setting{trimmed, "git rev-parse HEAD"};
     }

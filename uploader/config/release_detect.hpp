@@ -1,6 +1,7 @@
 #pragma once
 
 #include "uploader/config/config.hpp"
+#include "uploader/config/environment.hpp"
 
 #include <functional>
 #include <optional>
@@ -11,9 +12,6 @@
 
 namespace uploader::config {
 
-// Reads one environment variable; nullopt when it is unset.
-using EnvGetter =
-    std::function<std::optional<std::string>(const std::string &)>;
 // Runs `git` with these arguments; returns its standard output when it
 // exits 0, nullopt otherwise (no git, not a checkout).
 using GitRunner =

@@ -38,28 +38,96 @@ std::size_t match_class(std::string_view pattern, std::size_t p, char c,
   return i + 1;
 }
 
-bool match_from(std::string_view pattern, std::size_t p, std::string_view text,
-                std::size_t t) {
+// Matches pattern[p..] against text[t..]. A star tries every stretch of
+// text it may cover; tried naively that is exponential in the number of
+// stars (`*a*a*a*a*b` against a run of `a`s), so each star remembers, per
+// text position, where it already failed. Only failures need remembering: a
+// success ends the whole match.
+class Matcher {
+public:
+  Matcher(std::string_view pattern, std::string_view text)
+      : m_pattern(pattern), m_text(text) {}
+
+  bool match_from(std::size_t p, std::size_t t);
+  std::size_t steps() const { return m_steps; }
+
+private:
+  bool match_star(std::size_t p, std::size_t t);
+  // The first of the two rows of m_failed that belong to the star at p.
+  std::size_t rows_of(std::size_t p);
+
+  std::string_view m_pattern;
+  std::string_view m_text;
+  std::size_t m_steps = 0;
+  // Per pattern position: 1 + the index of its star's rows, 0 if none yet.
+  std::vector<std::size_t> m_star_index;
+  std::size_t m_stars = 0;
+  // Two rows of text.size() + 1 bits per star reached: in the first, bit t
+  // says the star entered at t failed; in the second, bit k says every
+  // stretch the star can end at k or after (up to the next `/` for a lone
+  // `*`) failed.
+  std::vector<bool> m_failed;
+};
+
+std::size_t Matcher::rows_of(std::size_t p) {
+  if (m_star_index.empty()) {
+    m_star_index.assign(m_pattern.size() + 1, 0);
+  }
+  if (m_star_index[p] == 0) {
+    m_star_index[p] = ++m_stars;
+    m_failed.resize(m_stars * 2 * (m_text.size() + 1));
+  }
+  return (m_star_index[p] - 1) * 2 * (m_text.size() + 1);
+}
+
+bool Matcher::match_star(std::size_t p, std::size_t t) {
+  bool double_star = p + 1 < m_pattern.size() && m_pattern[p + 1] == '*';
+  std::size_t next = p + (double_star ? 2 : 1);
+  // Indices, not references: the nested calls below may grow m_failed.
+  std::size_t entered = rows_of(p);
+  std::size_t tail = entered + m_text.size() + 1;
+  if (m_failed[entered + t]) {
+    return false;
+  }
+  if (double_star && next < m_pattern.size() && m_pattern[next] == '/') {
+    // "**/" matches zero or more whole folders.
+    if (match_from(next + 1, t)) {
+      return true;
+    }
+  }
+  // The star covers text[t..k); a lone `*` covers no `/`, so k stops at the
+  // first one.
+  std::size_t k = t;
+  for (;; ++k) {
+    if (m_failed[tail + k]) {
+      break; // every k from here on failed before
+    }
+    if (match_from(next, k)) {
+      return true;
+    }
+    if (k == m_text.size() || (m_text[k] == '/' && !double_star)) {
+      break;
+    }
+  }
+  // Every end the star has from t failed: those tried here and, if the loop
+  // stopped at a remembered k, those from k on. A star started anywhere in
+  // [t, k] has a subset of these ends (a lone one meets no `/` before k), so
+  // all of them are failed starts.
+  for (std::size_t j = t; j <= k; ++j) {
+    m_failed[tail + j] = true;
+  }
+  m_failed[entered + t] = true;
+  return false;
+}
+
+bool Matcher::match_from(std::size_t p, std::size_t t) {
+  ++m_steps;
+  std::string_view pattern = m_pattern;
+  std::string_view text = m_text;
   while (p < pattern.size()) {
     char pc = pattern[p];
     if (pc == '*') {
-      bool double_star = p + 1 < pattern.size() && pattern[p + 1] == '*';
-      std::size_t next = p + (double_star ? 2 : 1);
-      if (double_star && next < pattern.size() && pattern[next] == '/') {
-        // "**/" matches zero or more whole folders.
-        if (match_from(pattern, next + 1, text, t)) {
-          return true;
-        }
-      }
-      for (std::size_t k = t; k <= text.size(); ++k) {
-        if (match_from(pattern, next, text, k)) {
-          return true;
-        }
-        if (k < text.size() && text[k] == '/' && !double_star) {
-          return false;
-        }
-      }
-      return false;
+      return match_star(p, t);
     }
     if (t >= text.size()) {
       return false;
@@ -99,8 +167,20 @@ bool match_from(std::string_view pattern, std::size_t p, std::string_view text,
 } // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text) {
-  return match_from(pattern, 0, text, 0);
+  return Matcher(pattern, text).match_from(0, 0);
 }
+
+namespace detail {
+
+bool glob_match_counted(std::string_view pattern, std::string_view text,
+                        std::size_t &steps) {
+  Matcher matcher(pattern, text);
+  bool matched = matcher.match_from(0, 0);
+  steps = matcher.steps();
+  return matched;
+}
+
+} // namespace detail
 
 IgnorePattern::IgnorePattern(std::string pattern) : m_glob(std::move(pattern)) {
   if (m_glob.size() > 1 && m_glob.back() == '/') {

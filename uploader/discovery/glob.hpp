@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -8,7 +9,17 @@ namespace uploader::discovery {
 
 // Shell-style glob match: `*` (not across `/`), `**` (across `/`), `?`,
 // `[abc]`, `[a-z]`, `[!x]`/`[^x]`, `\x` escapes.
+// Its cost is polynomial whatever the input: see detail::glob_match_counted.
 bool glob_match(std::string_view pattern, std::string_view text);
+
+namespace detail {
+// glob_match, also reporting into `steps` how many times the matcher tried a
+// pattern suffix against a text suffix (for the tests and the fuzz target).
+// Each star remembers the text positions it already failed from, so `steps`
+// is at most 1 + pattern.size() * (text.size() + 1).
+bool glob_match_counted(std::string_view pattern, std::string_view text,
+                        std::size_t &steps);
+} // namespace detail
 
 // A gitignore-style pattern as `--ignore` takes it: a pattern without `/`
 // (other than a trailing one) matches the entry name at any depth; one with

@@ -1,6 +1,6 @@
 #include "uploader/discovery/references.hpp"
 
-#include "uploader/util/ascii.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <algorithm>
 #include <cstring>

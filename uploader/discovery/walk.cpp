@@ -170,4 +170,17 @@ std::vector<DiscoveredFile> walk(const WalkOptions &options) {
   return files;
 }
 
+std::vector<std::string>
+normalize_extensions(const std::vector<std::string> &given) {
+  std::vector<std::string> extensions;
+  for (std::string ext : given) {
+    ext.erase(0, ext.find_first_not_of('.'));
+    if (ext.empty()) {
+      throw UsageError("--ext needs a non-empty extension");
+    }
+    extensions.push_back(std::move(ext));
+  }
+  return extensions;
+}
+
 } // namespace uploader::discovery

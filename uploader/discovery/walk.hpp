@@ -6,6 +6,19 @@
 
 namespace uploader::discovery {
 
+// sentry-cli's default extensions: what `sourcemaps upload` takes from a
+// folder, and the JavaScript that `sourcemaps inject` rewrites (it always
+// reads the maps too).
+inline const std::vector<std::string> k_upload_extensions = {
+    "js", "cjs", "mjs", "map", "jsbundle", "bundle"};
+inline const std::vector<std::string> k_inject_extensions = {"js", "cjs",
+                                                             "mjs"};
+
+// `--ext` values as the walk takes them: "js", ".js" and "..js" all mean
+// "js". Throws UsageError for one that is empty once its dots are gone.
+std::vector<std::string>
+normalize_extensions(const std::vector<std::string> &given);
+
 struct WalkOptions {
   // Files or folders, as given on the command line.
   std::vector<std::string> roots;

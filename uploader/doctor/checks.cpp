@@ -1,6 +1,6 @@
 #include "uploader/doctor/checks.hpp"
 
-#include "uploader/util/ascii.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,17 +8,6 @@
 namespace uploader::doctor {
 
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() &&
-         std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
@@ -70,7 +59,7 @@ std::optional<std::string> closest_slug(std::string_view wanted,
   if (std::ranges::find(known, wanted) != known.end()) {
     return std::nullopt;
   }
-  std::string normalized = util::ascii_lower(trim(wanted));
+  std::string normalized = util::ascii_lower(util::trim(wanted, " \t\n\v\f\r"));
   for (const auto &slug : known) {
     if (util::ascii_lower(slug) == normalized) {
       return slug;

@@ -1,15 +1,16 @@
 #include "uploader/doctor/doctor.hpp"
 
+#include "uploader/discovery/pairing.hpp"
 #include "uploader/http/api.hpp"
 #include "uploader/http/client.hpp"
 #include "uploader/resolve/lookup.hpp"
 #include "uploader/sourcemap/debug_id.hpp"
-#include "uploader/upload/plan.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/log.hpp"
 #include "uploader/util/process.hpp"
 #include "uploader/util/redact.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -22,15 +23,14 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string join(const std::vector<std::string> &items, size_t at_most = 5) {
-  std::string out;
-  for (size_t i = 0; i < items.size() && i < at_most; ++i) {
-    out += (out.empty() ? "" : ", ") + items[i];
+// The first `at_most` items, and how many there are in all when more.
+std::string join_some(const std::vector<std::string> &items,
+                      size_t at_most = 5) {
+  if (items.size() <= at_most) {
+    return util::join(items);
   }
-  if (items.size() > at_most) {
-    out += ", ... (" + std::to_string(items.size()) + " in all)";
-  }
-  return out;
+  return util::join({items.begin(), items.begin() + at_most}) + ", ... (" +
+         std::to_string(items.size()) + " in all)";
 }
 
 Check make(std::string name, Status status, std::string message,
@@ -102,7 +102,7 @@ std::string did_you_mean(std::string_view wanted,
   if (auto close = closest_slug(wanted, known)) {
     return " (did you mean '" + *close + "'?)";
   }
-  return known.empty() ? "" : " (known: " + join(known) + ")";
+  return known.empty() ? "" : " (known: " + join_some(known) + ")";
 }
 
 // --- env file ------------------------------------------------------------
@@ -228,19 +228,19 @@ void check_upload_scopes(const std::vector<std::string> &scopes,
   std::string name = "upload token scopes";
   auto missing = missing_upload_scopes(scopes);
   if (!missing.empty()) {
-    checks.push_back(make(name, Status::fail,
-                          "the token lacks " + join(missing) + " (it has " +
-                              (scopes.empty() ? "none" : join(scopes, 20)) +
-                              ")",
-                          "create a token with project:releases and org:read, "
-                          "or an organization token"));
+    checks.push_back(
+        make(name, Status::fail,
+             "the token lacks " + join_some(missing) + " (it has " +
+                 (scopes.empty() ? "none" : join_some(scopes, 20)) + ")",
+             "create a token with project:releases and org:read, "
+             "or an organization token"));
     return;
   }
   auto excess = excess_upload_scopes(scopes);
   if (!excess.empty()) {
     checks.push_back(
         make(name, Status::warn,
-             "the token can do more than upload: " + join(excess, 20),
+             "the token can do more than upload: " + join_some(excess, 20),
              "a build only needs project:releases and org:read; "
              "a leaked build token with " +
                  excess.front() +
@@ -248,8 +248,8 @@ void check_upload_scopes(const std::vector<std::string> &scopes,
                  "narrower one"));
     return;
   }
-  checks.push_back(
-      make(name, Status::pass, "sufficient and no more: " + join(scopes, 20)));
+  checks.push_back(make(name, Status::pass,
+                        "sufficient and no more: " + join_some(scopes, 20)));
 }
 
 void check_read_token(const DoctorOptions &options,
@@ -271,7 +271,7 @@ void check_read_token(const DoctorOptions &options,
     return;
   }
   Server server = connect(options, config.url.value, token->value);
-  Answer index = get(*server.api, "");
+  Answer index = get(*server.api, http::endpoint::index());
   std::string from = " (from " + token->source + ")";
   if (!index.ok() || !index.body.is_object() || !index.body.contains("auth") ||
       !index.body["auth"].is_object()) {
@@ -285,21 +285,21 @@ void check_read_token(const DoctorOptions &options,
   auto missing = missing_read_scopes(scopes);
   if (!missing.empty()) {
     checks.push_back(make(name, Status::fail,
-                          "the read token lacks " + join(missing),
+                          "the read token lacks " + join_some(missing),
                           "create a token with event:read and project:read"));
     return;
   }
   auto write = read_token_write_scopes(scopes);
   if (!write.empty()) {
     checks.push_back(make(name, Status::warn,
-                          "the read token can write: " + join(write, 20),
+                          "the read token can write: " + join_some(write, 20),
                           "a dashboard's token should only read: create one "
                           "with event:read and project:read"));
     return;
   }
   checks.push_back(
       make(name, Status::pass,
-           "valid and read-only" + from + ": " + join(scopes, 20)));
+           "valid and read-only" + from + ": " + join_some(scopes, 20)));
 }
 
 // --- organization and projects -------------------------------------------
@@ -327,8 +327,7 @@ bool check_org(http::Api *api, const config::Config &config,
                           "'" + org.value + "' not checked: no valid token"));
     return false;
   }
-  Answer answer =
-      get(*api, "organizations/" + http::encode_path_segment(org.value) + "/");
+  Answer answer = get(*api, http::endpoint::organization(org.value));
   if (answer.ok()) {
     checks.push_back(
         make(name, Status::pass,
@@ -336,7 +335,7 @@ bool check_org(http::Api *api, const config::Config &config,
     return true;
   }
   if (answer.response.status == 404) {
-    Answer list = get(*api, "organizations/");
+    Answer list = get(*api, http::endpoint::organizations());
     checks.push_back(make(
         name, Status::fail,
         "organization '" + org.value + "' (from " + org.source +
@@ -375,10 +374,8 @@ void check_projects(http::Api *api, const config::Config &config,
                                 "confirmed"));
       continue;
     }
-    std::string org = http::encode_path_segment(config.org->value);
-    Answer answer =
-        get(*api, "projects/" + org + "/" +
-                      http::encode_path_segment(project.value) + "/");
+    const std::string &org = config.org->value;
+    Answer answer = get(*api, http::endpoint::project(org, project.value));
     if (answer.ok()) {
       checks.push_back(
           make(name, Status::pass,
@@ -388,7 +385,8 @@ void check_projects(http::Api *api, const config::Config &config,
     // An upload token (project:releases, org:read) may not read project
     // details; the organization's project list needs only org:read.
     if (!known) {
-      known = slugs_of(get(*api, "organizations/" + org + "/projects/").body);
+      known =
+          slugs_of(get(*api, http::endpoint::organization_projects(org)).body);
     }
     if (std::ranges::find(*known, project.value) != known->end()) {
       checks.push_back(
@@ -417,44 +415,47 @@ void check_folder(const DoctorOptions &options, std::vector<Check> &checks) {
                           "folder (e.g. dist/)"));
     return;
   }
-  upload::PlanOptions plan_options;
-  plan_options.roots = {folder.string()};
-  plan_options.ignores = options.ignores;
-  plan_options.ignore_file_lines = options.ignore_file_lines;
-  upload::UploadPlan plan;
+  discovery::WalkOptions walk_options;
+  walk_options.roots = {folder.string()};
+  walk_options.extensions = discovery::k_upload_extensions;
+  walk_options.ignores = options.ignores;
+  walk_options.ignore_file_lines = options.ignore_file_lines;
+  discovery::Pairing pairing;
   try {
-    plan = upload::plan_upload(plan_options);
+    pairing = discovery::pair_files(walk_options);
   } catch (const Error &error) {
     checks.push_back(make("files", Status::fail, error.what(),
                           "fix the build output or exclude the file with "
                           "--ignore"));
     return;
   }
-  if (plan.source_count == 0) {
+  std::vector<fs::path> maps;
+  std::vector<std::pair<fs::path, fs::path>> links; // JS, its map
+  std::map<fs::path, std::string> debug_ids;
+  std::vector<std::string> unpaired;
+  for (const auto &file : pairing.files) {
+    if (file.debug_id) {
+      debug_ids[file.file.path] = *file.debug_id;
+    }
+    if (file.is_map) {
+      maps.push_back(file.file.path);
+    } else if (file.map) {
+      links.emplace_back(file.file.path, pairing.files[*file.map].file.path);
+    } else {
+      unpaired.push_back("~/" + file.file.relative); // as uploaded
+    }
+  }
+  size_t source_count = pairing.files.size() - maps.size();
+  if (source_count == 0) {
     checks.push_back(make("files", Status::fail,
                           "no JavaScript files in " + folder.string(),
                           "pass the bundler's output folder (e.g. dist/)"));
     return;
   }
-  std::map<fs::path, std::string> debug_ids;
-  for (const auto &file : plan.files) {
-    if (auto it = file.headers.find("debug-id"); it != file.headers.end()) {
-      debug_ids[file.path] = it->second;
-    }
-  }
-  std::vector<std::string> unpaired;
-  for (const auto &file : plan.files) {
-    bool paired = std::ranges::any_of(
-        plan.links, [&](const auto &link) { return link.js == file.path; });
-    if (file.type == bundle::SourceFileType::minified_source && !paired) {
-      unpaired.push_back(file.url);
-    }
-  }
-  std::string counts = std::to_string(plan.source_count) +
-                       " JavaScript files, " +
-                       std::to_string(plan.maps.size()) + " source maps, " +
-                       std::to_string(plan.links.size()) + " paired";
-  if (plan.links.empty()) {
+  std::string counts = std::to_string(source_count) + " JavaScript files, " +
+                       std::to_string(maps.size()) + " source maps, " +
+                       std::to_string(links.size()) + " paired";
+  if (links.empty()) {
     checks.push_back(
         make("files", Status::fail, counts + ": no JavaScript file has a map",
              "enable source maps in the bundler (Vite: build.sourcemap: "
@@ -464,45 +465,47 @@ void check_folder(const DoctorOptions &options, std::vector<Check> &checks) {
   }
   checks.push_back(make(
       "files", unpaired.empty() ? Status::pass : Status::warn,
-      counts + (unpaired.empty() ? "" : "; without a map: " + join(unpaired)),
+      counts +
+          (unpaired.empty() ? "" : "; without a map: " + join_some(unpaired)),
       unpaired.empty() ? "" : "errors in these files will stay minified"));
 
   std::vector<std::string> broken;
   std::vector<std::string> no_content;
-  for (const auto &map : plan.maps) {
+  for (const auto &map : maps) {
     try {
-      resolve::MapIndex index(util::read_file(map.path));
+      resolve::MapIndex index(util::read_file(map));
       auto missing = index.sources_without_content();
       no_content.insert(no_content.end(), missing.begin(), missing.end());
     } catch (const Error &error) {
-      broken.push_back(map.path.string() + ": " + error.what());
+      broken.push_back(map.string() + ": " + error.what());
     }
   }
   checks.push_back(
       broken.empty()
           ? make("source maps", Status::pass,
-                 std::to_string(plan.maps.size()) + " maps parse and decode")
+                 std::to_string(maps.size()) + " maps parse and decode")
           : make("source maps", Status::fail,
                  std::to_string(broken.size()) +
-                     " maps are malformed: " + join(broken, 3),
+                     " maps are malformed: " + join_some(broken, 3),
                  "rebuild; if it persists, report it to the bundler"));
   checks.push_back(
       no_content.empty()
           ? make("sources content", Status::pass,
                  "every source has its content in the map")
-          : make("sources content", Status::fail,
-                 std::to_string(no_content.size()) +
-                     " sources have no sourcesContent: " + join(no_content),
-                 "Sentry then shows no code for them: keep sourcesContent "
-                 "(Vite/Rollup include it by default; webpack: no "
-                 "'nosources-' devtool)"));
+          : make(
+                "sources content", Status::fail,
+                std::to_string(no_content.size()) +
+                    " sources have no sourcesContent: " + join_some(no_content),
+                "Sentry then shows no code for them: keep sourcesContent "
+                "(Vite/Rollup include it by default; webpack: no "
+                "'nosources-' devtool)"));
 
   std::vector<std::string> without;
   std::vector<std::string> mismatched;
-  for (const auto &link : plan.links) {
-    auto js = debug_ids.find(link.js);
-    auto map = debug_ids.find(link.map);
-    std::string url = link.js.generic_string();
+  for (const auto &[js_path, map_path] : links) {
+    auto js = debug_ids.find(js_path);
+    auto map = debug_ids.find(map_path);
+    std::string url = js_path.generic_string();
     if (js == debug_ids.end()) {
       without.push_back(url);
     } else if (map != debug_ids.end() && map->second != js->second) {
@@ -510,27 +513,26 @@ void check_folder(const DoctorOptions &options, std::vector<Check> &checks) {
     }
   }
   if (!mismatched.empty()) {
-    checks.push_back(
-        make("debug ids", Status::fail,
-             "JS file and map disagree on the debug ID: " + join(mismatched),
-             "rebuild, then inject once (upload --inject)"));
+    checks.push_back(make("debug ids", Status::fail,
+                          "JS file and map disagree on the debug ID: " +
+                              join_some(mismatched),
+                          "rebuild, then inject once (upload --inject)"));
   } else if (!without.empty() && options.expect_inject) {
     checks.push_back(make("debug ids", Status::pass,
                           std::to_string(without.size()) +
                               " JS files get their debug ID from upload "
                               "--inject"));
   } else if (!without.empty()) {
-    checks.push_back(
-        make("debug ids", Status::fail,
-             std::to_string(without.size()) + " of " +
-                 std::to_string(plan.links.size()) +
-                 " JS files with a map have no debug ID: " + join(without),
-             "run 'sentry-sourcemaps inject " + folder.string() +
-                 "' (or upload --inject) and deploy the injected "
-                 "files"));
+    checks.push_back(make(
+        "debug ids", Status::fail,
+        std::to_string(without.size()) + " of " + std::to_string(links.size()) +
+            " JS files with a map have no debug ID: " + join_some(without),
+        "run 'sentry-sourcemaps inject " + folder.string() +
+            "' (or upload --inject) and deploy the injected "
+            "files"));
   } else {
     checks.push_back(make("debug ids", Status::pass,
-                          "all " + std::to_string(plan.links.size()) +
+                          "all " + std::to_string(links.size()) +
                               " JS files with a map carry a debug ID"));
   }
 }
@@ -563,7 +565,7 @@ std::vector<Check> run_doctor(const DoctorOptions &options) {
       token = config->auth_token->value;
     }
     Server server = connect(options, config->url.value, token);
-    Answer index = get(*server.api, "");
+    Answer index = get(*server.api, http::endpoint::index());
     checks.push_back(check_url(*config, index));
     auto scopes = check_upload_token(*config, index, checks);
     if (scopes) {

@@ -4,38 +4,9 @@
 
 namespace uploader::http {
 
-std::string encode_path_segment(std::string_view segment) {
-  constexpr std::string_view k_replacement = "\xEF\xBF\xBD"; // U+FFFD
-  if (segment == "." || segment == "..") {
-    return "%EF%BF%BD";
-  }
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  auto escape = [&](unsigned char c) {
-    out += '%';
-    out += k_hex[c >> 4];
-    out += k_hex[c & 0xf];
-  };
-  for (char ch : segment) {
-    auto c = static_cast<unsigned char>(ch);
-    if (ch == '/') {
-      for (char r : k_replacement) {
-        escape(static_cast<unsigned char>(r));
-      }
-    } else if (c < 0x20 || c == 0x7f || c >= 0x80 ||
-               std::string_view(" \"#<>+`?{}%").find(ch) !=
-                   std::string_view::npos) {
-      escape(c);
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
-Api::Api(Client &client, std::string base_url, RetryPolicy policy,
+Api::Api(Transport &transport, std::string base_url, RetryPolicy policy,
          RetryObserver observer)
-    : m_client(client), m_base_url(std::move(base_url)), m_policy(policy),
+    : m_transport(transport), m_base_url(std::move(base_url)), m_policy(policy),
       m_observer(std::move(observer)) {}
 
 std::string Api::url(std::string_view path) const {
@@ -50,7 +21,7 @@ std::string Api::url(std::string_view path) const {
 
 Response Api::send(const Request &request) {
   return std::move(
-      send_with_retry(m_client, {request}, 1, m_policy, m_observer).front());
+      send_with_retry(m_transport, {request}, 1, m_policy, m_observer).front());
 }
 
 nlohmann::json Api::call(std::string_view method, std::string_view path,

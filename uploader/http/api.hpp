@@ -1,7 +1,8 @@
 #pragma once
 
-#include "uploader/http/client.hpp"
+#include "uploader/http/endpoints.hpp"
 #include "uploader/http/retry.hpp"
+#include "uploader/http/transport.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,22 +11,17 @@
 
 namespace uploader::http {
 
-// Percent-encodes one path segment as sentry-cli does: controls, space,
-// `"#<>+`?{}%/` are escaped; a `/` inside becomes U+FFFD first, and so do
-// the segments "." and "..".
-std::string encode_path_segment(std::string_view segment);
-
 // Sentry's web API at one base URL: builds `{base}api/0/{path}` URLs,
 // retries, decodes JSON and turns failures into errors that say what to do.
 class Api {
 public:
-  Api(Client &client, std::string base_url, RetryPolicy policy,
+  Api(Transport &transport, std::string base_url, RetryPolicy policy,
       RetryObserver observer);
 
   // `path` is relative to /api/0/ and ends with '/'.
   std::string url(std::string_view path) const;
   const std::string &base_url() const { return m_base_url; }
-  Client &client() { return m_client; }
+  Transport &transport() { return m_transport; }
   const RetryPolicy &policy() const { return m_policy; }
   const RetryObserver &observer() const { return m_observer; }
 
@@ -45,7 +41,7 @@ public:
                          std::string_view what) const;
 
 private:
-  Client &m_client;
+  Transport &m_transport;
   std::string m_base_url;
   RetryPolicy m_policy;
   RetryObserver m_observer;

@@ -74,8 +74,7 @@ AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
                                           const AssembleRequest &request) {
   Request http_request;
   http_request.method = "POST";
-  http_request.url = api.url("organizations/" + encode_path_segment(org) +
-                             "/artifactbundle/assemble/");
+  http_request.url = api.url(endpoint::artifact_bundle_assemble(org));
   http_request.headers.emplace_back("Content-Type: application/json");
   http_request.body = to_json_body(request);
   Response response = api.send(http_request);
@@ -107,9 +106,7 @@ assemble_release_bundle(Api &api, std::string_view org,
                         const std::vector<std::string> &chunks) {
   Request http_request;
   http_request.method = "POST";
-  http_request.url =
-      api.url("organizations/" + encode_path_segment(org) + "/releases/" +
-              encode_path_segment(version) + "/assemble/");
+  http_request.url = api.url(endpoint::release_assemble(org, version));
   http_request.headers.emplace_back("Content-Type: application/json");
   nlohmann::ordered_json body;
   body["checksum"] = checksum;

@@ -1,9 +1,9 @@
 #include "uploader/http/client.hpp"
 
 #include "uploader/http/curl_handle.hpp"
-#include "uploader/util/ascii.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/redact.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -22,17 +22,6 @@ std::optional<std::string> Response::header(std::string_view name) const {
     }
   }
   return std::nullopt;
-}
-
-bool Response::is_json() const {
-  auto type = header("content-type");
-  return type && type->substr(0, type->find(';')) == "application/json";
-}
-
-void global_init() {
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-    throw Error("cannot initialise libcurl");
-  }
 }
 
 namespace {

@@ -89,12 +89,12 @@ std::string describe(const Response &response) {
 
 } // namespace
 
-std::vector<Response> send_with_retry(Client &client,
+std::vector<Response> send_with_retry(Transport &transport,
                                       const std::vector<Request> &requests,
                                       size_t concurrency,
                                       const RetryPolicy &policy,
                                       const RetryObserver &observer) {
-  std::vector<Response> responses = client.send_all(requests, concurrency);
+  std::vector<Response> responses = transport.send_all(requests, concurrency);
   std::mt19937 random(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   for (int attempt = 1; attempt <= policy.max_retries; ++attempt) {
@@ -125,7 +125,7 @@ std::vector<Response> send_with_retry(Client &client,
     for (size_t i : again) {
       subset.push_back(requests[i]);
     }
-    std::vector<Response> retried = client.send_all(subset, concurrency);
+    std::vector<Response> retried = transport.send_all(subset, concurrency);
     for (size_t k = 0; k < again.size(); ++k) {
       retried[k].attempts = attempt + 1;
       responses[again[k]] = std::move(retried[k]);

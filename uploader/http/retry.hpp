@@ -1,6 +1,6 @@
 #pragma once
 
-#include "uploader/http/client.hpp"
+#include "uploader/http/transport.hpp"
 
 #include <chrono>
 #include <functional>
@@ -50,7 +50,7 @@ using RetryObserver = std::function<void(std::string_view)>;
 // own, not the whole batch) until they succeed, the attempts run out or the
 // deadline passes. Returns the last response of each request, in order,
 // with `attempts` set.
-std::vector<Response> send_with_retry(Client &client,
+std::vector<Response> send_with_retry(Transport &transport,
                                       const std::vector<Request> &requests,
                                       size_t concurrency,
                                       const RetryPolicy &policy,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "uploader/discovery/walk.hpp"
 #include "uploader/sourcemap/debug_id.hpp"
 
 #include <map>
@@ -12,7 +13,7 @@ namespace uploader::inject {
 struct InjectOptions {
   std::vector<std::string> roots;
   // JavaScript extensions to inject (maps are always collected).
-  std::vector<std::string> extensions = {"js", "cjs", "mjs"};
+  std::vector<std::string> extensions = discovery::k_inject_extensions;
   std::vector<std::string> ignores;
   std::vector<std::string> ignore_file_lines; // see discovery::WalkOptions
   bool dry_run = false;

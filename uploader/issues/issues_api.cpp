@@ -1,6 +1,6 @@
 #include "uploader/issues/issues_api.hpp"
 
-#include "uploader/releases/release_api.hpp"
+#include "uploader/http/paging.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/url.hpp"
 
@@ -64,11 +64,9 @@ Issue issue_from_json(const json &item) {
 std::vector<Issue> list_issues(http::Api &api, const std::string &org,
                                const std::string &project,
                                const std::string &query, std::size_t limit) {
-  std::string base =
-      "projects/" + http::encode_path_segment(org) + "/" +
-      http::encode_path_segment(project) +
-      "/issues/?query=" + util::encode_query_value(query) +
-      "&limit=" + std::to_string(std::min<std::size_t>(limit, 100));
+  std::string base = http::endpoint::project_issues(org, project) +
+                     "?query=" + util::encode_query_value(query) + "&limit=" +
+                     std::to_string(std::min<std::size_t>(limit, 100));
   std::string what = "project '" + org + "/" + project + "'";
   std::vector<Issue> issues;
   std::string path = base;
@@ -89,7 +87,7 @@ std::vector<Issue> list_issues(http::Api &api, const std::string &org,
         issues.push_back(issue_from_json(item));
       }
     }
-    auto cursor = releases::next_cursor(response);
+    auto cursor = http::next_cursor(response);
     if (!cursor || page.empty()) {
       break;
     }
@@ -99,10 +97,8 @@ std::vector<Issue> list_issues(http::Api &api, const std::string &org,
 }
 
 std::string latest_event(http::Api &api, const std::string &issue_id) {
-  json event = api.call("GET",
-                        "issues/" + http::encode_path_segment(issue_id) +
-                            "/events/latest/",
-                        nullptr, "the latest event of issue " + issue_id);
+  json event = api.call("GET", http::endpoint::latest_event(issue_id), nullptr,
+                        "the latest event of issue " + issue_id);
   return event.dump();
 }
 

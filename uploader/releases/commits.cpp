@@ -1,7 +1,7 @@
 #include "uploader/releases/commits.hpp"
 
-#include "uploader/util/ascii.hpp"
 #include "uploader/util/error.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <cctype>
 
@@ -10,13 +10,7 @@ namespace uploader::releases {
 namespace {
 
 std::string trim(std::string_view text) {
-  constexpr std::string_view k_space = " \t\r\n";
-  size_t start = text.find_first_not_of(k_space);
-  if (start == std::string_view::npos) {
-    return "";
-  }
-  return std::string(
-      text.substr(start, text.find_last_not_of(k_space) - start + 1));
+  return std::string(util::trim(text));
 }
 
 std::string without_spaces(std::string_view text) {

@@ -1,6 +1,6 @@
 #include "uploader/releases/dates.hpp"
 
-#include "uploader/util/ascii.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <array>
 #include <cctype>

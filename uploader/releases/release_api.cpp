@@ -1,5 +1,6 @@
 #include "uploader/releases/release_api.hpp"
 
+#include "uploader/http/paging.hpp"
 #include "uploader/util/error.hpp"
 
 #include <charconv>
@@ -24,34 +25,6 @@ json parse_body(const http::Response &response) {
 }
 
 } // namespace
-
-std::optional<std::string> next_cursor(const http::Response &response) {
-  auto link = response.header("link");
-  if (!link) {
-    return std::nullopt;
-  }
-  std::string_view rest = *link;
-  while (!rest.empty()) {
-    // Sentry joins the links with ", " (sentry-cli splits on ',').
-    size_t comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
-    if (item.find("rel=\"next\"") == std::string_view::npos ||
-        item.find("results=\"true\"") == std::string_view::npos) {
-      continue;
-    }
-    size_t start = item.find("cursor=\"");
-    if (start == std::string_view::npos) {
-      continue;
-    }
-    start += 8;
-    size_t end = item.find('"', start);
-    if (end != std::string_view::npos && end > start) {
-      return std::string(item.substr(start, end - start));
-    }
-  }
-  return std::nullopt;
-}
 
 json projects_json(const std::vector<std::string> &projects) {
   json out = json::array();
@@ -180,8 +153,7 @@ void ReleaseApi::fail_release(const Exchange &exchange,
 
 ReleaseApi::Created ReleaseApi::create(const NewRelease &release) {
   json body = new_release_json(release);
-  std::string path =
-      "organizations/" + http::encode_path_segment(m_org) + "/releases/";
+  std::string path = http::endpoint::releases(m_org);
   Exchange exchange = send("POST", path, &body);
   if (!exchange.ok()) {
     json detail = parse_body(exchange.response);
@@ -209,8 +181,7 @@ ReleaseApi::Created ReleaseApi::create(const NewRelease &release) {
 }
 
 json ReleaseApi::update(const std::string &version, const json &body) {
-  std::string path = "organizations/" + http::encode_path_segment(m_org) +
-                     "/releases/" + http::encode_path_segment(version) + "/";
+  std::string path = http::endpoint::release(m_org, version);
   Exchange exchange = send("PUT", path, &body);
   if (!exchange.ok()) {
     fail_release(exchange, version);
@@ -219,8 +190,7 @@ json ReleaseApi::update(const std::string &version, const json &body) {
 }
 
 std::vector<Repository> ReleaseApi::repositories() {
-  std::string base =
-      "organizations/" + http::encode_path_segment(m_org) + "/repos/";
+  std::string base = http::endpoint::repositories(m_org);
   std::vector<Repository> out;
   std::string path = base;
   // A bound against a server that never stops paginating.
@@ -245,7 +215,7 @@ std::vector<Repository> ReleaseApi::repositories() {
         out.push_back({text("name"), text("url")});
       }
     }
-    auto cursor = next_cursor(exchange.response);
+    auto cursor = http::next_cursor(exchange.response);
     if (!cursor) {
       break;
     }
@@ -257,9 +227,7 @@ std::vector<Repository> ReleaseApi::repositories() {
 json ReleaseApi::create_deploy(const std::string &version,
                                const NewDeploy &deploy) {
   json body = deploy_json(deploy);
-  std::string path = "organizations/" + http::encode_path_segment(m_org) +
-                     "/releases/" + http::encode_path_segment(version) +
-                     "/deploys/";
+  std::string path = http::endpoint::release_deploys(m_org, version);
   // Each POST records one more deploy: never sent twice blindly.
   Exchange exchange = send("POST", path, &body, false);
   if (!exchange.ok()) {
@@ -270,13 +238,8 @@ json ReleaseApi::create_deploy(const std::string &version,
 
 std::string ReleaseApi::files_path(const std::vector<std::string> &projects,
                                    const std::string &version) const {
-  std::string release =
-      "releases/" + http::encode_path_segment(version) + "/files/";
-  if (projects.size() == 1) {
-    return "projects/" + http::encode_path_segment(m_org) + "/" +
-           http::encode_path_segment(projects.front()) + "/" + release;
-  }
-  return "organizations/" + http::encode_path_segment(m_org) + "/" + release;
+  return http::endpoint::release_files(
+      m_org, version, projects.size() == 1 ? &projects.front() : nullptr);
 }
 
 std::vector<ReleaseFile>
@@ -309,7 +272,7 @@ ReleaseApi::files(const std::vector<std::string> &projects,
       }
       out.push_back(std::move(file));
     }
-    auto cursor = next_cursor(exchange.response);
+    auto cursor = http::next_cursor(exchange.response);
     if (!cursor) {
       break;
     }

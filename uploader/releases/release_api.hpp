@@ -13,10 +13,6 @@
 
 namespace uploader::releases {
 
-// The cursor of the next page from a Link header, when there is one with
-// results (sentry-cli's pagination.rs).
-std::optional<std::string> next_cursor(const http::Response &response);
-
 // Project slugs and ids as sentry-cli sends them: a string of digits that
 // fits in a signed 64-bit integer becomes a JSON number (servers before
 // 25.12.1 reject ids as strings), anything else stays a string.

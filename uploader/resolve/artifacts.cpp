@@ -1,11 +1,12 @@
 #include "uploader/resolve/artifacts.hpp"
 
+#include "uploader/discovery/pairing.hpp"
 #include "uploader/discovery/references.hpp"
 #include "uploader/sourcemap/debug_id.hpp"
-#include "uploader/upload/plan.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/hash.hpp"
+#include "uploader/util/strings.hpp"
 
 namespace uploader::resolve {
 
@@ -16,14 +17,6 @@ namespace fs = std::filesystem;
 std::optional<std::string> normalized_id(const std::string &text) {
   auto id = sourcemap::DebugId::parse(text);
   return id ? std::optional<std::string>(id->to_string()) : std::nullopt;
-}
-
-std::string join(const std::vector<std::string> &items) {
-  std::string out;
-  for (const auto &item : items) {
-    out += (out.empty() ? "" : ", ") + item;
-  }
-  return out;
 }
 
 } // namespace
@@ -47,20 +40,18 @@ void ArtifactSet::add_folder(const fs::path &folder) {
                 "' does not exist; give the build output folder that still "
                 "holds the source maps (before upload --delete-after)");
   }
-  upload::PlanOptions options;
+  discovery::WalkOptions options;
   options.roots = {folder.string()};
-  upload::UploadPlan plan = upload::plan_upload(options);
-  for (const auto &file : plan.files) {
+  options.extensions = discovery::k_upload_extensions;
+  for (const auto &file : discovery::pair_files(options).files) {
     auto artifact = std::make_unique<Artifact>();
-    artifact->url = file.url;
-    artifact->is_map = file.type == bundle::SourceFileType::source_map;
-    if (auto it = file.headers.find("debug-id"); it != file.headers.end()) {
-      artifact->debug_id = normalized_id(it->second);
+    artifact->url = "~/" + file.file.relative; // as upload names it
+    artifact->is_map = file.is_map;
+    if (file.debug_id) {
+      artifact->debug_id = normalized_id(*file.debug_id);
     }
-    if (auto it = file.headers.find("sourcemap"); it != file.headers.end()) {
-      artifact->sourcemap = it->second;
-    }
-    artifact->path = file.path;
+    artifact->sourcemap = file.map_reference;
+    artifact->path = file.file.path;
     artifact->origin = folder.string();
     m_artifacts.push_back(std::move(artifact));
   }
@@ -183,7 +174,7 @@ FoundMap ArtifactSet::map_for_file(std::string_view file) {
                                           : m_artifacts.front()->origin) +
                      (known.empty()
                           ? std::string(" (it has no JS files)")
-                          : " (it has " + join(known) +
+                          : " (it has " + util::join(known) +
                                 (known.size() == 5 ? ", ..." : "") + ")"));
   }
   if (matches.size() > 1) {
@@ -192,7 +183,7 @@ FoundMap ArtifactSet::map_for_file(std::string_view file) {
       urls.push_back(match->url);
     }
     throw UsageError("'" + std::string(file) + "' matches several files (" +
-                     join(urls) + "); give more of its path");
+                     util::join(urls) + "); give more of its path");
   }
   if (direct_map) {
     return FoundMap{&index_of(*matches.front()), matches.front()->url, "",

@@ -1,6 +1,6 @@
 #include "uploader/resolve/lookup.hpp"
 
-#include "uploader/util/lines.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <algorithm>
 

@@ -12,8 +12,7 @@ std::size_t add_server_bundles(http::Api &api, const std::string &org,
                                const std::string &project,
                                const EventNeeds &needs,
                                ArtifactSet &artifacts) {
-  std::string base = "projects/" + http::encode_path_segment(org) + "/" +
-                     http::encode_path_segment(project) + "/artifact-lookup/";
+  std::string base = http::endpoint::artifact_lookup(org, project);
   std::set<std::string> seen_queries;
   std::set<std::string> added;
   for (const auto &frame : needs.frames) {

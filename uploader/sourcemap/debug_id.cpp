@@ -1,23 +1,11 @@
 #include "uploader/sourcemap/debug_id.hpp"
 
 #include "uploader/util/hash.hpp"
+#include "uploader/util/strings.hpp"
 
 namespace uploader::sourcemap {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 std::optional<std::uint32_t> parse_hex_u32(std::string_view text) {
   if (text.empty() || text.size() > 8) {
@@ -25,7 +13,7 @@ std::optional<std::uint32_t> parse_hex_u32(std::string_view text) {
   }
   std::uint32_t value = 0;
   for (char c : text) {
-    int digit = hex_value(c);
+    int digit = util::hex_digit(c);
     if (digit < 0) {
       return std::nullopt;
     }
@@ -65,7 +53,7 @@ std::optional<DebugId> DebugId::parse(std::string_view text) {
       }
       continue;
     }
-    int digit = hex_value(c);
+    int digit = util::hex_digit(c);
     if (digit < 0) {
       return std::nullopt;
     }

@@ -1,9 +1,11 @@
 #include "uploader/sourcemap/json.hpp"
 
+#include "uploader/util/strings.hpp"
 #include "uploader/util/utf8.hpp"
 
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -19,18 +21,7 @@ constexpr int k_max_depth = 128;
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
+using util::hex_digit;
 
 void append_utf8(std::string &out, std::uint32_t cp) {
   if (cp < 0x80) {
@@ -534,6 +525,68 @@ void append_json_string(std::string &out, const JsonString &value) {
   out += '"';
 }
 
+namespace {
+
+// ryu's layout (serde_json's) of the shortest digits that round-trip:
+// "100000.0" below 1e16, "12.5" with the point in the first 16 digits,
+// "0.00001" down to 1e-5, else "1e16" or "1.5e-7" (no '+', no padding).
+std::string ryu_layout(double value) {
+  std::string out;
+  if (std::signbit(value)) {
+    out += '-';
+    value = -value;
+  }
+  if (value == 0) {
+    return out + "0.0";
+  }
+  char buffer[64];
+  auto result = std::to_chars(buffer, buffer + sizeof(buffer), value,
+                              std::chars_format::scientific);
+  std::string_view text(buffer, static_cast<std::size_t>(result.ptr - buffer));
+  std::size_t e = text.find('e');
+  if (e == std::string_view::npos) {
+    return out + std::string(text); // not finite
+  }
+  std::string digits;
+  for (char c : text.substr(0, e)) {
+    if (c != '.') {
+      digits += c;
+    }
+  }
+  const char *exponent_begin = text.data() + e + 1;
+  if (*exponent_begin == '+') {
+    ++exponent_begin;
+  }
+  int exponent = 0;
+  std::from_chars(exponent_begin, text.data() + text.size(), exponent);
+  int length = static_cast<int>(digits.size());
+  int kk = exponent + 1; // 10^(kk-1) <= value < 10^kk
+  if (kk >= length && kk <= 16) {
+    out += digits;
+    out.append(static_cast<std::size_t>(kk - length), '0');
+    out += ".0";
+  } else if (kk > 0 && kk <= 16) {
+    out.append(digits, 0, static_cast<std::size_t>(kk));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(kk));
+  } else if (kk > -5 && kk <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-kk), '0');
+    out += digits;
+  } else {
+    out += digits[0];
+    if (length > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
+    out += 'e';
+    out += std::to_string(kk - 1);
+  }
+  return out;
+}
+
+} // namespace
+
 std::string json_number_to_string(std::string_view number) {
   bool is_integer = number.find_first_of(".eE") == std::string_view::npos;
   if (is_integer) {
@@ -541,7 +594,8 @@ std::string json_number_to_string(std::string_view number) {
       std::int64_t value = 0;
       auto result =
           std::from_chars(number.data(), number.data() + number.size(), value);
-      if (result.ec == std::errc()) {
+      // serde_json reads "-0" as the float -0.0.
+      if (result.ec == std::errc() && value != 0) {
         return std::to_string(value);
       }
     } else {
@@ -554,21 +608,14 @@ std::string json_number_to_string(std::string_view number) {
     }
   }
   double value = 0;
-  std::from_chars(number.data(), number.data() + number.size(), value);
-  char buffer[64];
-  auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  std::string text(buffer, result.ptr);
-  // Match ryu's formatting: "1e21" not "1e+21", "1.0" not "1".
-  auto e = text.find('e');
-  if (e != std::string::npos) {
-    if (text[e + 1] == '+') {
-      text.erase(e + 1, 1);
-    }
-  } else if (text.find('.') == std::string::npos &&
-             text.find("inf") == std::string::npos) {
-    text += ".0";
+  auto parsed =
+      std::from_chars(number.data(), number.data() + number.size(), value);
+  if (parsed.ec == std::errc::result_out_of_range) {
+    // Too small for a double: serde_json reads a zero of the same sign. (Too
+    // big, serde_json rejects the document.)
+    value = number.front() == '-' ? -0.0 : 0.0;
   }
-  return text;
+  return ryu_layout(value);
 }
 
 } // namespace uploader::sourcemap

@@ -17,10 +17,11 @@ namespace {
 class TempDir {
 public:
   TempDir() {
-    const char *base = std::getenv("TMPDIR");
+    // temp_directory_path() reads TMPDIR (and the platform's equivalents).
+    std::error_code ec;
+    fs::path base = fs::temp_directory_path(ec);
     std::string pattern =
-        std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-        "/sentry-sourcemaps-XXXXXX";
+        (ec ? fs::path("/tmp") : base).string() + "/sentry-sourcemaps-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw Error("cannot create a temporary folder in " + pattern +
                   "; set TMPDIR to a writable folder");
@@ -114,17 +115,25 @@ std::vector<BundleSummary> upload_bundles(
     auto bundle_options = bundle_settings(target, settings, options.chunk_size);
     std::string key =
         use_cache ? bundle_key(files_key, i, options, bundle_options) : "";
-    if (auto cached = use_cache ? cache.load_bundle(key) : std::nullopt) {
-      summary.bundle = std::move(*cached);
+    // Holds the cached bundle's file while it is sent: other uploads
+    // sharing the cache evict, but never a file someone holds.
+    BundleLease held;
+    if (auto cached = use_cache ? cache.take_bundle(key) : std::nullopt) {
+      summary.bundle = std::move(cached->bundle);
+      held = std::move(cached->lease);
       progress.phase("reusing bundle " + summary.bundle.debug_id +
                      " built from the same files (" +
                      format_mib(summary.bundle.size) + ")");
     } else {
+      auto draft = use_cache ? cache.draft_bundle(key) : std::nullopt;
       summary.bundle = bundle::write_artifact_bundle(
           std::move(groups[i]), bundle_options,
-          use_cache ? cache.bundle_path(key) : bundle_path(settings, temp, i));
-      if (use_cache) {
-        cache.save_bundle(key, summary.bundle);
+          draft ? draft->path() : bundle_path(settings, temp, i));
+      if (draft) {
+        auto saved = cache.save_bundle(key, std::move(*draft),
+                                       std::move(summary.bundle));
+        summary.bundle = std::move(saved.bundle);
+        held = std::move(saved.lease);
       }
       progress.phase("bundled " + std::to_string(summary.bundle.files.size()) +
                      " files (" + format_mib(summary.bundle.size) +
@@ -141,6 +150,8 @@ std::vector<BundleSummary> upload_bundles(
           progress.advance(bytes, chunks);
         });
     progress.finish_transfer();
+    // Sent: let the cache evict it if it is now over its bound.
+    held.release();
     summaries.push_back(std::move(summary));
   }
   return summaries;

@@ -41,14 +41,14 @@ struct BundleSummary {
 // Sends one built bundle to the server the way its flow needs (see
 // flow.hpp) and returns only once it is confirmed (or, without wait, sent).
 using BundleTransfer = std::function<TransferResult(
-    const bundle::BuiltBundle &, const PhaseReporter &,
-    const http::ChunkProgress &)>;
+    const bundle::BuiltBundle &, const PhaseReporter &, const ChunkProgress &)>;
 
 // Builds the bundle(s) for `files` (split below `options.max_file_size`)
 // and hands each one to `transfer`. Throws on the first failure; a bundle
 // that was confirmed before stays confirmed on the server. With an enabled
 // `cache`, bundles are kept under `files_key` (a fingerprint of the files)
-// and reused instead of being rebuilt.
+// and reused instead of being rebuilt. A summary's bundle file exists only
+// while it is handed to `transfer` (a cached one may be evicted after).
 std::vector<BundleSummary> upload_bundles(
     const http::ChunkUploadOptions &options, const BundleTransfer &transfer,
     std::vector<bundle::BundleInput> files, const BundleTarget &target,

@@ -27,14 +27,13 @@ Flow choose_flow(const std::optional<http::ChunkUploadOptions> &options) {
 
 ServerFlow detect_flow(http::Api &api, const std::string &org,
                        const BundleUploadSettings &settings) {
-  std::string org_path = "organizations/" + http::encode_path_segment(org);
   http::Request request;
-  request.url = api.url(org_path + "/chunk-upload/");
+  request.url = api.url(http::endpoint::chunk_upload(org));
   http::Response response = api.send(request);
   ServerFlow server;
   if (response.transport_error.empty() && response.status == 404) {
     http::Request org_request;
-    org_request.url = api.url(org_path + "/");
+    org_request.url = api.url(http::endpoint::organization(org));
     http::Response org_response = api.send(org_request);
     bool org_exists = org_response.transport_error.empty() &&
                       org_response.status >= 200 && org_response.status < 300;
@@ -124,16 +123,16 @@ BundleTransfer artifact_bundle_transfer(http::Api &api,
     request.dist = target.dist;
     return [&api, &server, &target, &settings, request](
                const bundle::BuiltBundle &bundle, const PhaseReporter &report,
-               const http::ChunkProgress &progress) {
+               const ChunkProgress &progress) {
       return transfer_bundle(api, *server.options, target.org, request, bundle,
                              settings, report, progress);
     };
   }
   // The oldest v1 servers reject `version` and `dist` in the body, and
   // both read them from the manifest: leave them out.
-  return [&api, &server, &target, &settings, request](
-             const bundle::BuiltBundle &bundle, const PhaseReporter &report,
-             const http::ChunkProgress &progress) {
+  return [&api, &server, &target, &settings,
+          request](const bundle::BuiltBundle &bundle,
+                   const PhaseReporter &report, const ChunkProgress &progress) {
     http::AssembleRequest body = request;
     body.checksum = bundle.checksum;
     for (const auto &chunk : bundle.chunks) {

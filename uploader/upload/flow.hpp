@@ -2,8 +2,8 @@
 
 #include "uploader/bundle/artifact_bundle.hpp"
 #include "uploader/http/api.hpp"
-#include "uploader/http/chunk_upload.hpp"
 #include "uploader/upload/bundle_upload.hpp"
+#include "uploader/upload/chunks.hpp"
 #include "uploader/upload/legacy_release_files.hpp"
 #include "uploader/upload/progress.hpp"
 #include "uploader/upload/upload_cache.hpp"

@@ -12,9 +12,9 @@ BundleTransfer release_bundle_transfer(http::Api &api,
   if (!target.release) {
     throw ConfigError("a release bundle needs a release");
   }
-  return [&api, &options, &target, &settings](
-             const bundle::BuiltBundle &bundle, const PhaseReporter &report,
-             const http::ChunkProgress &progress) {
+  return [&api, &options, &target, &settings](const bundle::BuiltBundle &bundle,
+                                              const PhaseReporter &report,
+                                              const ChunkProgress &progress) {
     std::vector<std::string> chunks;
     for (const auto &chunk : bundle.chunks) {
       chunks.push_back(chunk.sha1);

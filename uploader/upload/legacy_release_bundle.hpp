@@ -1,8 +1,8 @@
 #pragma once
 
 #include "uploader/http/api.hpp"
-#include "uploader/http/chunk_upload.hpp"
 #include "uploader/upload/bundle_upload.hpp"
+#include "uploader/upload/chunks.hpp"
 #include "uploader/upload/transfer.hpp"
 
 namespace uploader::upload {

@@ -101,7 +101,7 @@ upload_release_files(http::Api &api, releases::ReleaseApi &releases,
          (summary.replaced > 0
               ? ", replacing " + std::to_string(summary.replaced)
               : ""));
-  auto responses = http::send_with_retry(api.client(), requests, concurrency,
+  auto responses = http::send_with_retry(api.transport(), requests, concurrency,
                                          api.policy(), api.observer());
   for (size_t i = 0; i < responses.size(); ++i) {
     const http::Response &response = responses[i];

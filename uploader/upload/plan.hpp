@@ -1,6 +1,7 @@
 #pragma once
 
 #include "uploader/bundle/artifact_bundle.hpp"
+#include "uploader/discovery/walk.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -9,13 +10,9 @@
 
 namespace uploader::upload {
 
-// sentry-cli's default upload extensions.
-inline const std::vector<std::string> k_default_extensions = {
-    "js", "cjs", "mjs", "map", "jsbundle", "bundle"};
-
 struct PlanOptions {
   std::vector<std::string> roots;
-  std::vector<std::string> extensions = k_default_extensions;
+  std::vector<std::string> extensions = discovery::k_upload_extensions;
   std::vector<std::string> ignores;
   std::vector<std::string> ignore_file_lines; // see discovery::WalkOptions
   std::string url_prefix = "~";
@@ -54,16 +51,12 @@ struct UploadPlan {
   size_t referencing_sources_with_debug_id = 0;
 };
 
-// Walks the roots (shared discovery code, as inject does), classifies each
-// file as sentry-cli does (source map by content, everything else a
-// minified source), skips non-UTF-8 files with a warning, reads debug ids,
-// pairs every JS file with its map and builds the artifact URLs
-// (`prefix + "/" + relative path`, one trailing `/` of the prefix dropped).
+// Pairs the files under the roots (discovery::pair_files, as doctor and
+// resolve see them) and decides what goes into the bundle: the artifact
+// URLs (`prefix + "/" + relative path`, one trailing `/` of the prefix
+// dropped), the debug-id and sourcemap headers and the links that
+// --delete-after follows.
 UploadPlan plan_upload(const PlanOptions &options);
-
-// The debug id a map declares: `debug_id`, else `debugId` (symbolic's
-// preference, which the server uses), normalised; nullopt if none.
-std::optional<std::string> read_map_debug_id(std::string_view map_text);
 
 // Builds an artifact URL the way sentry-cli does.
 std::string artifact_url(std::string_view prefix, std::string_view relative);

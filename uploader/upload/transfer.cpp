@@ -77,7 +77,7 @@ transfer_bundle(http::Api &api, const http::ChunkUploadOptions &options,
                 std::string_view org, const http::AssembleRequest &target,
                 const bundle::BuiltBundle &bundle,
                 const TransferSettings &settings, const PhaseReporter &report,
-                const http::ChunkProgress &progress) {
+                const ChunkProgress &progress) {
   http::AssembleRequest request = target;
   request.checksum = bundle.checksum;
   request.chunks.clear();
@@ -95,7 +95,7 @@ transfer_bundle(http::Api &api, const http::ChunkUploadOptions &options,
       !response.missing_chunks.empty()) {
     std::set<std::string> missing(response.missing_chunks.begin(),
                                   response.missing_chunks.end());
-    std::vector<http::Chunk> to_send;
+    std::vector<bundle::Chunk> to_send;
     for (const auto &chunk : bundle.chunks) {
       // A chunk that repeats (same bytes) is sent once.
       if (missing.erase(chunk.sha1) > 0) {
@@ -107,7 +107,7 @@ transfer_bundle(http::Api &api, const http::ChunkUploadOptions &options,
     report("uploading " + std::to_string(to_send.size()) + " of " +
            std::to_string(bundle.chunks.size()) + " chunks (" +
            format_mib(result.bytes_sent) + ")");
-    http::upload_chunks(api, options, bundle.path, to_send, progress);
+    upload_chunks(api, options, bundle.path, to_send, progress);
     response = http::assemble_artifact_bundle(api, org, request);
   } else {
     result.already_on_server = true;
@@ -133,11 +133,11 @@ TransferResult transfer_all_chunks(http::Api &api,
                                    const Assembler &assemble,
                                    const TransferSettings &settings,
                                    const PhaseReporter &report,
-                                   const http::ChunkProgress &progress) {
+                                   const ChunkProgress &progress) {
   TransferResult result;
   result.chunks_total = bundle.chunks.size();
   std::set<std::string> seen;
-  std::vector<http::Chunk> to_send;
+  std::vector<bundle::Chunk> to_send;
   for (const auto &chunk : bundle.chunks) {
     // A chunk that repeats (same bytes) is sent once.
     if (seen.insert(chunk.sha1).second) {
@@ -148,7 +148,7 @@ TransferResult transfer_all_chunks(http::Api &api,
   result.chunks_sent = to_send.size();
   report("uploading all " + std::to_string(to_send.size()) + " chunks (" +
          format_mib(result.bytes_sent) + ")");
-  http::upload_chunks(api, options, bundle.path, to_send, progress);
+  upload_chunks(api, options, bundle.path, to_send, progress);
   auto response = assemble();
   if (response.state == AssembleState::error) {
     processing_failed(response);

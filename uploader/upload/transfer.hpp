@@ -2,7 +2,7 @@
 
 #include "uploader/bundle/artifact_bundle.hpp"
 #include "uploader/http/assemble.hpp"
-#include "uploader/http/chunk_upload.hpp"
+#include "uploader/upload/chunks.hpp"
 
 #include <chrono>
 #include <functional>
@@ -40,7 +40,7 @@ transfer_bundle(http::Api &api, const http::ChunkUploadOptions &options,
                 std::string_view org, const http::AssembleRequest &target,
                 const bundle::BuiltBundle &bundle,
                 const TransferSettings &settings, const PhaseReporter &report,
-                const http::ChunkProgress &progress);
+                const ChunkProgress &progress);
 
 // Sends one assemble request for a bundle (to whichever endpoint the
 // server's flow uses) and returns the server's answer.
@@ -49,12 +49,10 @@ using Assembler = std::function<http::AssembleResponse()>;
 // For servers that do not report missing chunks (artifact bundles without
 // `_v2`, legacy release bundles): uploads every chunk first, then assembles
 // with `assemble` and waits as transfer_bundle does. Same guarantees.
-TransferResult transfer_all_chunks(http::Api &api,
-                                   const http::ChunkUploadOptions &options,
-                                   const bundle::BuiltBundle &bundle,
-                                   const Assembler &assemble,
-                                   const TransferSettings &settings,
-                                   const PhaseReporter &report,
-                                   const http::ChunkProgress &progress);
+TransferResult
+transfer_all_chunks(http::Api &api, const http::ChunkUploadOptions &options,
+                    const bundle::BuiltBundle &bundle,
+                    const Assembler &assemble, const TransferSettings &settings,
+                    const PhaseReporter &report, const ChunkProgress &progress);
 
 } // namespace uploader::upload

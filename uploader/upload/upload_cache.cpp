@@ -1,12 +1,21 @@
 #include "uploader/upload/upload_cache.hpp"
 
+#include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/log.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <random>
+#include <set>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace uploader::upload {
 
@@ -15,7 +24,15 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t k_bundles_kept = 4;
+constexpr std::string_view k_lock_name = ".lock";
+constexpr std::string_view k_bundle_suffix = ".bundle";
+constexpr std::string_view k_record_suffix = ".bundle.json";
+constexpr std::string_view k_plan_suffix = ".plan.json";
+// Drafts are ".<key>.<pid>-<random>.part"; the leading dot keeps them out
+// of the entries.
+constexpr std::string_view k_draft_suffix = ".part";
+// What util::StagedFile puts in its temporary files' names.
+constexpr std::string_view k_temp_marker = ".tmp-";
 
 json headers_json(const std::map<std::string, std::string> &headers) {
   return headers;
@@ -58,19 +75,272 @@ std::optional<json> read_json(const fs::path &path) {
   return parsed;
 }
 
+json record_json(const bundle::BuiltBundle &built) {
+  json j;
+  j["size"] = built.size;
+  j["checksum"] = built.checksum;
+  j["debug_id"] = built.debug_id;
+  j["chunks"] = json::array();
+  for (const auto &chunk : built.chunks) {
+    j["chunks"].push_back({chunk.sha1, chunk.offset, chunk.size});
+  }
+  j["files"] = json::array();
+  for (const auto &file : built.files) {
+    j["files"].push_back({{"bundle_path", file.bundle_path},
+                          {"url", file.url},
+                          {"type", bundle::manifest_name(file.type)},
+                          {"headers", headers_json(file.headers)}});
+  }
+  return j;
+}
+
+// Throws on anything missing or of the wrong type (the caller's miss).
+bundle::BuiltBundle bundle_from(const json &j) {
+  bundle::BuiltBundle built;
+  built.size = j.at("size").get<std::uint64_t>();
+  built.checksum = j.at("checksum").get<std::string>();
+  built.debug_id = j.at("debug_id").get<std::string>();
+  for (const auto &chunk : j.at("chunks")) {
+    built.chunks.push_back({chunk.at(0).get<std::string>(),
+                            chunk.at(1).get<std::uint64_t>(),
+                            chunk.at(2).get<std::uint64_t>()});
+  }
+  for (const auto &file : j.at("files")) {
+    built.files.push_back(
+        {file.at("bundle_path").get<std::string>(),
+         file.at("url").get<std::string>(),
+         type_from(file.at("type").get<std::string>()),
+         file.at("headers").get<std::map<std::string, std::string>>()});
+  }
+  return built;
+}
+
+std::string draft_name(const std::string &key) {
+  static thread_local std::mt19937_64 engine{std::random_device{}()};
+  return "." + key + "." + std::to_string(::getpid()) + "-" +
+         std::to_string(engine() % 1000000000) + std::string(k_draft_suffix);
+}
+
+bool try_flock(int fd, int operation) {
+  while (::flock(fd, operation | LOCK_NB) != 0) {
+    if (errno != EINTR) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Holds `.lock` in the folder exclusively. Everything that adds, replaces
+// or removes an entry, and taking one, runs under it in every process, so
+// "is anyone holding this file?" cannot change between the question and
+// the removal. flock (not fcntl) locks, because they belong to the open
+// file, not the process: two UploadCache objects in one process exclude
+// each other too, and a crashed process's locks go away with it.
+class FolderLock {
+public:
+  explicit FolderLock(const fs::path &folder) {
+    fs::path path = folder / k_lock_name;
+    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (m_fd < 0) {
+      throw Error("cannot open " + path.string() + ": " + std::strerror(errno));
+    }
+    while (::flock(m_fd, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        int error = errno;
+        ::close(m_fd);
+        throw Error("cannot lock " + path.string() + ": " +
+                    std::strerror(error));
+      }
+    }
+  }
+  ~FolderLock() { ::close(m_fd); } // closing releases the lock
+  FolderLock(const FolderLock &) = delete;
+  FolderLock &operator=(const FolderLock &) = delete;
+
+private:
+  int m_fd = -1;
+};
+
+// Removes `path` unless a lease holds it (has a shared lock on it); returns
+// whether it is gone. Only under the FolderLock, which leases are taken
+// under too.
+bool remove_unless_held(const fs::path &path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return errno == ENOENT;
+  }
+  bool free = try_flock(fd, LOCK_EX);
+  if (free) {
+    ::unlink(path.c_str());
+  }
+  ::close(fd);
+  return free;
+}
+
+struct Entry {
+  std::int64_t time = 0; // last use (mtime), ns
+  std::uint64_t size = 0;
+  fs::path path;
+  std::string key;
+};
+
+// None if it is gone meanwhile (removed by hand, say).
+std::optional<Entry> stat_entry(const fs::path &path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return std::nullopt;
+  }
+  return Entry{std::int64_t{info.st_mtim.tv_sec} * 1'000'000'000 +
+                   info.st_mtim.tv_nsec,
+               static_cast<std::uint64_t>(info.st_size), path, ""};
+}
+
+void newest_first(std::vector<Entry> &entries) {
+  std::ranges::sort(entries, [](const Entry &a, const Entry &b) {
+    return a.time != b.time ? a.time > b.time : a.path < b.path;
+  });
+}
+
+std::string without(const std::string &name, std::string_view suffix) {
+  return name.substr(0, name.size() - suffix.size());
+}
+
+// Brings the folder within `limits`, skipping bundles a lease holds (they
+// are evicted when released). Only under the FolderLock.
+void evict(const fs::path &folder, const CacheLimits &limits) {
+  std::vector<Entry> bundles;
+  std::vector<Entry> plans;
+  std::set<std::string> records;
+  std::vector<fs::path> drafts;
+  std::vector<fs::path> temporaries;
+  std::error_code ec;
+  for (const auto &entry : fs::directory_iterator(folder, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with('.')) {
+      if (name.ends_with(k_draft_suffix)) {
+        drafts.push_back(entry.path());
+      } else if (name.find(k_temp_marker) != std::string::npos) {
+        temporaries.push_back(entry.path());
+      }
+    } else if (name.ends_with(k_bundle_suffix)) {
+      if (auto bundle = stat_entry(entry.path())) {
+        bundle->key = without(name, k_bundle_suffix);
+        bundles.push_back(std::move(*bundle));
+      }
+    } else if (name.ends_with(k_record_suffix)) {
+      records.insert(without(name, k_record_suffix));
+    } else if (name.ends_with(k_plan_suffix)) {
+      if (auto plan = stat_entry(entry.path())) {
+        plans.push_back(std::move(*plan));
+      }
+    }
+  }
+
+  // A draft whose upload died: a live one holds its lock.
+  for (const auto &draft : drafts) {
+    remove_unless_held(draft);
+  }
+  // Every write_file_atomic() into the folder runs under the FolderLock, so
+  // a temporary file seen now was left by a process that died mid-write.
+  for (const auto &temporary : temporaries) {
+    fs::remove(temporary, ec);
+  }
+
+  newest_first(bundles);
+  size_t kept = 0;
+  std::uint64_t kept_bytes = 0;
+  std::set<std::string> present;
+  for (const auto &bundle : bundles) {
+    // The newest bundle stays even if it alone is over the byte limit:
+    // it is the one the next run of the same upload reuses.
+    bool fits = kept < limits.bundles &&
+                (kept == 0 || kept_bytes + bundle.size <= limits.bundle_bytes);
+    if (records.contains(bundle.key) && fits) {
+      ++kept;
+      kept_bytes += bundle.size;
+      present.insert(bundle.key);
+    } else if (remove_unless_held(bundle.path)) {
+      fs::remove(folder / (bundle.key + std::string(k_record_suffix)), ec);
+    } else {
+      present.insert(bundle.key); // held: its record stays with it
+    }
+  }
+  for (const auto &key : records) {
+    if (!present.contains(key)) {
+      fs::remove(folder / (key + std::string(k_record_suffix)), ec);
+    }
+  }
+
+  newest_first(plans);
+  for (size_t i = limits.plans; i < plans.size(); ++i) {
+    fs::remove(plans[i].path, ec);
+  }
+}
+
 } // namespace
 
-UploadCache::UploadCache(fs::path folder) : m_folder(std::move(folder)) {}
+BundleLease::BundleLease(BundleLease &&other) noexcept
+    : m_fd(other.m_fd), m_path(std::move(other.m_path)),
+      m_private(other.m_private), m_folder(std::move(other.m_folder)),
+      m_limits(other.m_limits) {
+  other.m_fd = -1;
+  other.m_path.clear();
+  other.m_private = false;
+  other.m_folder.clear();
+}
 
-fs::path UploadCache::default_folder() {
-  if (const char *dir = std::getenv("SENTRY_SOURCEMAPS_CACHE"); dir && *dir) {
-    return fs::path(dir) / "bundles";
+BundleLease &BundleLease::operator=(BundleLease &&other) noexcept {
+  if (this != &other) {
+    release();
+    m_fd = other.m_fd;
+    m_path = std::move(other.m_path);
+    m_private = other.m_private;
+    m_folder = std::move(other.m_folder);
+    m_limits = other.m_limits;
+    other.m_fd = -1;
+    other.m_path.clear();
+    other.m_private = false;
+    other.m_folder.clear();
   }
-  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
-    return fs::path(xdg) / "sentry-sourcemaps" / "bundles";
+  return *this;
+}
+
+void BundleLease::release() noexcept {
+  if (m_private && !m_path.empty()) {
+    ::unlink(m_path.c_str());
   }
-  if (const char *home = std::getenv("HOME"); home && *home) {
-    return fs::path(home) / ".cache" / "sentry-sourcemaps" / "bundles";
+  if (m_fd >= 0) {
+    ::close(m_fd);
+    m_fd = -1;
+  }
+  // A kept bundle may have been left over the bound because this lease
+  // held it: evict now that it is free.
+  if (!m_folder.empty()) {
+    try {
+      FolderLock lock(m_folder);
+      evict(m_folder, m_limits);
+    } catch (const std::exception &error) {
+      util::log_debug(std::string("not evicting cached bundles: ") +
+                      error.what());
+    }
+  }
+  m_path.clear();
+  m_private = false;
+  m_folder.clear();
+}
+
+UploadCache::UploadCache(fs::path folder, CacheLimits limits)
+    : m_folder(std::move(folder)), m_limits(limits) {}
+
+fs::path UploadCache::default_folder(const config::EnvGetter &getenv) {
+  if (auto dir = config::nonempty_variable(getenv, "SENTRY_SOURCEMAPS_CACHE")) {
+    return fs::path(*dir) / "bundles";
+  }
+  if (auto xdg = config::nonempty_variable(getenv, "XDG_CACHE_HOME")) {
+    return fs::path(*xdg) / "sentry-sourcemaps" / "bundles";
+  }
+  if (auto home = config::nonempty_variable(getenv, "HOME")) {
+    return fs::path(*home) / ".cache" / "sentry-sourcemaps" / "bundles";
   }
   return {};
 }
@@ -80,7 +350,10 @@ std::optional<UploadPlan> UploadCache::load_plan(const std::string &key) const {
     return std::nullopt;
   }
   try {
-    auto j = read_json(m_folder / (key + ".plan.json"));
+    fs::path path = m_folder / (key + std::string(k_plan_suffix));
+    // No lock: a plan is replaced only by rename and removed only by
+    // unlink, and an open file keeps its bytes either way.
+    auto j = read_json(path);
     if (!j) {
       return std::nullopt;
     }
@@ -102,6 +375,9 @@ std::optional<UploadPlan> UploadCache::load_plan(const std::string &key) const {
     plan.referencing_sources = j->at("referencing").get<size_t>();
     plan.referencing_sources_with_debug_id =
         j->at("referencing_with_debug_id").get<size_t>();
+    // Touch it, so eviction keeps the plans in use.
+    std::error_code ec;
+    fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
     return plan;
   } catch (const std::exception &) {
     return std::nullopt; // an unreadable entry is a miss, never an error
@@ -133,106 +409,142 @@ void UploadCache::save_plan(const std::string &key,
   j["referencing_with_debug_id"] = plan.referencing_sources_with_debug_id;
   try {
     fs::create_directories(m_folder);
-    util::write_file_atomic(m_folder / (key + ".plan.json"), j.dump());
+    FolderLock lock(m_folder);
+    util::write_file_atomic(m_folder / (key + std::string(k_plan_suffix)),
+                            j.dump());
+    evict(m_folder, m_limits);
   } catch (const std::exception &error) {
     util::log_debug(std::string("not caching the plan: ") + error.what());
   }
 }
 
-std::optional<bundle::BuiltBundle>
-UploadCache::load_bundle(const std::string &key) const {
+std::optional<CachedBundle>
+UploadCache::take_bundle(const std::string &key) const {
   if (!enabled()) {
     return std::nullopt;
   }
   try {
-    auto j = read_json(m_folder / (key + ".bundle.json"));
-    fs::path path = bundle_path(key);
     std::error_code ec;
-    if (!j || fs::file_size(path, ec) != j->at("size").get<std::uint64_t>()) {
+    if (!fs::is_directory(m_folder, ec)) {
       return std::nullopt;
     }
-    bundle::BuiltBundle built;
-    built.path = path;
-    built.size = j->at("size").get<std::uint64_t>();
-    built.checksum = j->at("checksum").get<std::string>();
-    built.debug_id = j->at("debug_id").get<std::string>();
-    for (const auto &chunk : j->at("chunks")) {
-      built.chunks.push_back({chunk.at(0).get<std::string>(),
-                              chunk.at(1).get<std::uint64_t>(),
-                              chunk.at(2).get<std::uint64_t>()});
+    // Under the lock the record and the bundle belong together: both are
+    // replaced and removed only under it.
+    FolderLock lock(m_folder);
+    auto j = read_json(m_folder / (key + std::string(k_record_suffix)));
+    if (!j) {
+      return std::nullopt;
     }
-    for (const auto &file : j->at("files")) {
-      built.files.push_back(
-          {file.at("bundle_path").get<std::string>(),
-           file.at("url").get<std::string>(),
-           type_from(file.at("type").get<std::string>()),
-           file.at("headers").get<std::map<std::string, std::string>>()});
+    CachedBundle cached{bundle_from(*j), {}};
+    fs::path path = m_folder / (key + std::string(k_bundle_suffix));
+    BundleLease &lease = cached.lease;
+    lease.m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat info {};
+    if (lease.m_fd < 0 || ::fstat(lease.m_fd, &info) != 0 ||
+        static_cast<std::uint64_t>(info.st_size) != cached.bundle.size ||
+        !try_flock(lease.m_fd, LOCK_SH)) {
+      return std::nullopt; // the lease has no folder yet: no eviction here
     }
     // Touch it, so eviction keeps what is used.
-    fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
-    return built;
+    ::futimens(lease.m_fd, nullptr);
+    lease.m_path = path;
+    cached.bundle.path = path;
+    lease.m_folder = m_folder;
+    lease.m_limits = m_limits;
+    return cached;
   } catch (const std::exception &) {
+    return std::nullopt; // an unreadable entry is a miss, never an error
+  }
+}
+
+std::optional<BundleLease>
+UploadCache::draft_bundle(const std::string &key) const {
+  if (!enabled()) {
+    return std::nullopt;
+  }
+  try {
+    fs::create_directories(m_folder);
+    // Created and locked under the folder lock, so no eviction can take
+    // the new file for a dead upload's draft in between.
+    FolderLock lock(m_folder);
+    BundleLease lease;
+    for (int attempt = 0; attempt < 16 && lease.m_fd < 0; ++attempt) {
+      lease.m_path = m_folder / draft_name(key);
+      lease.m_fd = ::open(lease.m_path.c_str(),
+                          O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (lease.m_fd < 0 && errno != EEXIST) {
+        throw Error("cannot create " + lease.m_path.string() + ": " +
+                    std::strerror(errno));
+      }
+    }
+    if (lease.m_fd < 0) {
+      throw Error("cannot create a draft bundle in " + m_folder.string());
+    }
+    lease.m_private = true;
+    if (!try_flock(lease.m_fd, LOCK_SH)) {
+      throw Error("cannot lock " + lease.m_path.string() + ": " +
+                  std::strerror(errno));
+    }
+    return lease;
+  } catch (const std::exception &error) {
+    util::log_debug(std::string("not caching the bundle: ") + error.what());
     return std::nullopt;
   }
 }
 
-fs::path UploadCache::bundle_path(const std::string &key) const {
-  return m_folder / (key + ".bundle");
-}
-
-void UploadCache::save_bundle(const std::string &key,
-                              const bundle::BuiltBundle &built) const {
-  if (!enabled()) {
-    return;
-  }
-  json j;
-  j["size"] = built.size;
-  j["checksum"] = built.checksum;
-  j["debug_id"] = built.debug_id;
-  j["chunks"] = json::array();
-  for (const auto &chunk : built.chunks) {
-    j["chunks"].push_back({chunk.sha1, chunk.offset, chunk.size});
-  }
-  j["files"] = json::array();
-  for (const auto &file : built.files) {
-    j["files"].push_back({{"bundle_path", file.bundle_path},
-                          {"url", file.url},
-                          {"type", bundle::manifest_name(file.type)},
-                          {"headers", headers_json(file.headers)}});
+CachedBundle UploadCache::save_bundle(const std::string &key, BundleLease draft,
+                                      bundle::BuiltBundle built) const {
+  CachedBundle saved{std::move(built), std::move(draft)};
+  BundleLease &lease = saved.lease;
+  if (!enabled() || !lease.held() || !lease.m_private) {
+    return saved;
   }
   try {
-    util::write_file_atomic(m_folder / (key + ".bundle.json"), j.dump());
-    evict_old_bundles();
+    // The bundle was written through stdio and never synced: sync it
+    // before it becomes an entry, so that a crash cannot leave a record
+    // whose bundle has the right size but not the bytes it describes.
+    if (::fdatasync(lease.m_fd) != 0) {
+      throw Error("cannot sync " + lease.m_path.string() + ": " +
+                  std::strerror(errno));
+    }
+    std::string record = record_json(saved.bundle).dump();
+    fs::path target = m_folder / (key + std::string(k_bundle_suffix));
+    fs::path record_path = m_folder / (key + std::string(k_record_suffix));
+    FolderLock lock(m_folder);
+    int old = ::open(target.c_str(), O_RDONLY | O_CLOEXEC);
+    if (old >= 0 && !try_flock(old, LOCK_EX)) {
+      // Another upload is sending the entry for the same files: it must
+      // keep reading the file it took, so this one sends its own draft.
+      ::close(old);
+      util::log_debug("not caching the bundle: the cached one for the same "
+                      "files is in use");
+      return saved;
+    }
+    // The old record goes first: a crash after the rename must not pair
+    // it with the new bundle.
+    std::error_code ec;
+    fs::remove(record_path, ec);
+    int renamed = ::rename(lease.m_path.c_str(), target.c_str());
+    int error = errno;
+    if (old >= 0) {
+      ::close(old);
+    }
+    if (renamed != 0) {
+      throw Error("cannot rename " + lease.m_path.string() + ": " +
+                  std::strerror(error));
+    }
+    // From here the file is the entry, still held by this lease.
+    lease.m_path = target;
+    lease.m_private = false;
+    lease.m_folder = m_folder;
+    lease.m_limits = m_limits;
+    saved.bundle.path = target;
+    util::write_file_atomic(record_path, record);
+    evict(m_folder, m_limits);
   } catch (const std::exception &error) {
     util::log_debug(std::string("not caching the bundle: ") + error.what());
   }
-}
-
-void UploadCache::evict_old_bundles() const {
-  std::vector<std::pair<fs::file_time_type, fs::path>> bundles;
-  std::error_code ec;
-  for (const auto &entry : fs::directory_iterator(m_folder, ec)) {
-    if (entry.path().extension() == ".bundle") {
-      bundles.emplace_back(entry.last_write_time(ec), entry.path());
-    }
-  }
-  if (bundles.size() <= k_bundles_kept) {
-    return;
-  }
-  std::ranges::sort(bundles, std::greater<>{});
-  for (size_t i = k_bundles_kept; i < bundles.size(); ++i) {
-    fs::path stem = bundles[i].second;
-    fs::remove(stem, ec);
-    fs::remove(stem.string() + ".json", ec);
-  }
-  // Plans are small; drop those older than the oldest kept bundle.
-  auto oldest = bundles[k_bundles_kept - 1].first;
-  for (const auto &entry : fs::directory_iterator(m_folder, ec)) {
-    if (entry.path().string().ends_with(".plan.json") &&
-        entry.last_write_time(ec) < oldest) {
-      fs::remove(entry.path(), ec);
-    }
-  }
+  return saved;
 }
 
 } // namespace uploader::upload

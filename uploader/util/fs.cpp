@@ -225,13 +225,15 @@ void sync_folder(const fs::path &folder) {
   }
 }
 
-// A test aid: die after this many renames, as a kill -9 would.
-long exit_after_renames() {
-  const char *value = std::getenv("SENTRY_SOURCEMAPS_TEST_EXIT_AFTER_RENAMES");
-  return value == nullptr ? -1 : std::strtol(value, nullptr, 10);
-}
-
 } // namespace
+
+#ifdef SENTRY_SOURCEMAPS_TEST_HOOKS
+namespace {
+long g_exit_after_renames = -1;
+} // namespace
+
+void set_exit_after_renames(long renames) { g_exit_after_renames = renames; }
+#endif
 
 std::size_t recover_interrupted_commit(const fs::path &journal_folder) {
   fs::path journal = journal_path(journal_folder);
@@ -310,7 +312,11 @@ void commit_all(std::span<StagedFile *const> files,
     journal = journal_path(journal_folder);
     write_file_atomic(journal, entries);
   }
-  long exit_after = exit_after_renames();
+#ifdef SENTRY_SOURCEMAPS_TEST_HOOKS
+  long exit_after = g_exit_after_renames;
+#else
+  long exit_after = -1;
+#endif
   ParallelCloser closer;
   try {
     for (StagedFile *file : files) {

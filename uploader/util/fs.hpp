@@ -71,6 +71,12 @@ void commit_all(std::span<StagedFile *const> files,
 std::size_t
 recover_interrupted_commit(const std::filesystem::path &journal_folder);
 
+#ifdef SENTRY_SOURCEMAPS_TEST_HOOKS
+// A test aid, only in builds with the tests: commit_all() ends the process
+// (as kill -9 would) after this many renames; negative: never.
+void set_exit_after_renames(long renames);
+#endif
+
 // Replaces `path` with `bytes` atomically (StagedFile + commit).
 void write_file_atomic(const std::filesystem::path &path,
                        std::string_view bytes);

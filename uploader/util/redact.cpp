@@ -1,5 +1,7 @@
 #include "uploader/util/redact.hpp"
 
+#include "uploader/util/strings.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -138,23 +140,6 @@ void mask_query_secrets(std::string &text) {
   }
 }
 
-std::string percent_encoded(std::string_view text) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) != 0 || ch == '-' || ch == '_' || ch == '.' ||
-        ch == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 0xf];
-    }
-  }
-  return out;
-}
-
 } // namespace
 
 void register_secret(std::string_view secret) {
@@ -163,7 +148,8 @@ void register_secret(std::string_view secret) {
     return;
   }
   std::lock_guard lock(g_mutex);
-  for (std::string form : {std::string(secret), percent_encoded(secret)}) {
+  for (std::string form :
+       {std::string(secret), percent_encode(secret, "-_.~")}) {
     if (std::ranges::find(g_secrets, form) == g_secrets.end()) {
       g_secrets.push_back(std::move(form));
     }

@@ -1,4 +1,4 @@
-#include "uploader/util/ascii.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <gtest/gtest.h>
 
