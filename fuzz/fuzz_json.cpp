@@ -16,7 +16,6 @@
 //   `null` before asking nlohmann (not by 0, which could run on into what
 //   follows: `1e999e-3` is invalid, `0e-3` is not), and must be valid syntax
 //   for the reader too.
-//
 // - A NUL byte: nlohmann ends the input at the first one (its lexer takes
 //   '\0' for the end, for C strings; inside a string it is a control
 //   character either way, so an error as at the end). The reader, as

@@ -36,7 +36,7 @@ TEST_P(GlobMatch, MatchesAsSpecified) {
 // Literals match themselves and the whole text: a glob is anchored at both
 // ends.
 INSTANTIATE_TEST_SUITE_P(
-    Literals, GlobMatch,
+    GlobLiterals, GlobMatch,
     ::testing::Values(
         GlobCase{"", "", true}, GlobCase{"", "a", false},
         GlobCase{"a", "", false}, GlobCase{"abc", "abc", true},
@@ -47,7 +47,7 @@ INSTANTIATE_TEST_SUITE_P(
         GlobCase{"caf\xc3\xa9", "caf\xc3\xa9", true}));
 
 INSTANTIATE_TEST_SUITE_P(
-    QuestionMark, GlobMatch,
+    GlobQuestionMark, GlobMatch,
     ::testing::Values(GlobCase{"a?c", "abc", true},
                       GlobCase{"a?c", "ac", false},
                       GlobCase{"a?c", "abbc", false}, GlobCase{"?", "", false},
@@ -60,7 +60,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // `*` covers any run of bytes within one path segment.
 INSTANTIATE_TEST_SUITE_P(
-    Star, GlobMatch,
+    GlobStar, GlobMatch,
     ::testing::Values(
         GlobCase{"*", "", true}, GlobCase{"*", "abc", true},
         GlobCase{"*", "a/b", false}, GlobCase{"*", "/", false},
@@ -80,7 +80,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // `**` covers any run of bytes, `/` included; `**/` also matches no folder.
 INSTANTIATE_TEST_SUITE_P(
-    DoubleStar, GlobMatch,
+    GlobDoubleStar, GlobMatch,
     ::testing::Values(
         GlobCase{"**", "", true}, GlobCase{"**", "a/b/c", true},
         GlobCase{"**.js", "dist/app.js", true}, GlobCase{"**b", "a/b", true},
@@ -103,7 +103,7 @@ INSTANTIATE_TEST_SUITE_P(
 // `[...]`: members, `a-z` ranges, `!`/`^` negation; `]` first is a member;
 // `-` last is a member; never a separator; unterminated means a literal `[`.
 INSTANTIATE_TEST_SUITE_P(
-    Classes, GlobMatch,
+    GlobClasses, GlobMatch,
     ::testing::Values(
         GlobCase{"[abc]", "b", true}, GlobCase{"[abc]", "d", false},
         GlobCase{"[abc]", "", false}, GlobCase{"[abc]", "ab", false},
@@ -138,7 +138,7 @@ TEST(GlobClass, RangesCompareBytesAsChar) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Escapes, GlobMatch,
+    GlobEscapes, GlobMatch,
     ::testing::Values(GlobCase{"\\*", "*", true}, GlobCase{"\\*", "a", false},
                       GlobCase{"\\?", "?", true}, GlobCase{"\\?", "a", false},
                       GlobCase{"\\[a]", "[a]", true},
@@ -155,7 +155,7 @@ INSTANTIATE_TEST_SUITE_P(
 // in the lifetime of the machine. The test passes by terminating, and the
 // step count shows the cost stays within the documented bound.
 INSTANTIATE_TEST_SUITE_P(
-    Pathological, GlobMatch,
+    GlobPathological, GlobMatch,
     ::testing::Values(
         GlobCase{"*a*a*a*a*a*a*a*a*a*a*b",
                  std::string_view("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -201,7 +201,7 @@ TEST_P(GlobCost, StaysWithinTheBound) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Pathological, GlobCost,
+    GlobPathological, GlobCost,
     ::testing::Values(
         CostCase{repeat("*a", 12) + "*b", repeat("a", 2000), false},
         CostCase{repeat("*a", 12) + "*b", repeat("a", 2000) + "b", true},
@@ -236,7 +236,7 @@ TEST(GlobCost, EachStarTriesEachPositionOnce) {
   EXPECT_EQ(steps, 1u + 5u + 4u);
 }
 
-TEST(IgnorePattern, WithoutSlashMatchesTheNameAtAnyDepth) {
+TEST(GlobIgnorePattern, WithoutSlashMatchesTheNameAtAnyDepth) {
   IgnorePattern pattern("*.map");
   EXPECT_TRUE(pattern.matches("app.js.map", false));
   EXPECT_TRUE(pattern.matches("dist/assets/app.js.map", false));
@@ -245,7 +245,7 @@ TEST(IgnorePattern, WithoutSlashMatchesTheNameAtAnyDepth) {
   EXPECT_FALSE(pattern.matches("x.map/app.js", false));
 }
 
-TEST(IgnorePattern, WithSlashMatchesTheWholeRelativePath) {
+TEST(GlobIgnorePattern, WithSlashMatchesTheWholeRelativePath) {
   IgnorePattern pattern("dist/*.map");
   EXPECT_TRUE(pattern.matches("dist/a.map", false));
   EXPECT_FALSE(pattern.matches("x/dist/a.map", false));
@@ -261,7 +261,7 @@ TEST(IgnorePattern, WithSlashMatchesTheWholeRelativePath) {
   EXPECT_FALSE(deep.matches("a/vendors", true));
 }
 
-TEST(IgnorePattern, TrailingSlashOnlyMatchesFolders) {
+TEST(GlobIgnorePattern, TrailingSlashOnlyMatchesFolders) {
   IgnorePattern pattern("build/");
   EXPECT_TRUE(pattern.matches("build", true));
   EXPECT_TRUE(pattern.matches("x/build", true));
@@ -274,7 +274,7 @@ TEST(IgnorePattern, TrailingSlashOnlyMatchesFolders) {
   EXPECT_FALSE(nested.matches("x/a/b", true));
 }
 
-TEST(IgnoreFileRules, SkipsBlankLinesAndComments) {
+TEST(GlobIgnoreFileRules, SkipsBlankLinesAndComments) {
   IgnoreFileRules rules;
   rules.add_line("");
   rules.add_line("# a comment");
@@ -285,7 +285,7 @@ TEST(IgnoreFileRules, SkipsBlankLinesAndComments) {
   EXPECT_EQ(rules.match("anything", false), IgnoreFileRules::Verdict::none);
 }
 
-TEST(IgnoreFileRules, LastMatchingLineDecides) {
+TEST(GlobIgnoreFileRules, LastMatchingLineDecides) {
   IgnoreFileRules rules;
   rules.add_line("*.js");
   rules.add_line("!keep.js");
@@ -302,7 +302,7 @@ TEST(IgnoreFileRules, LastMatchingLineDecides) {
   EXPECT_EQ(rules.match("keep.js", false), IgnoreFileRules::Verdict::exclude);
 }
 
-TEST(IgnoreFileRules, EscapesAndTrailingWhitespace) {
+TEST(GlobIgnoreFileRules, EscapesAndTrailingWhitespace) {
   IgnoreFileRules rules;
   rules.add_line("\\#hash");
   rules.add_line("\\!bang");

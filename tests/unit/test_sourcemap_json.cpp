@@ -46,7 +46,7 @@ TEST_P(JsonValid, IsAccepted) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Documents, JsonValid,
+    JsonDocuments, JsonValid,
     ::testing::Values(
         "{}"sv, "[]"sv, "\"\""sv, "\"x\""sv, "0"sv, "-0"sv, "7"sv, "-12"sv,
         "1.5"sv, "-0.0e-0"sv, "1E5"sv, "1e+10"sv, "2.5E-3"sv,
@@ -81,7 +81,7 @@ TEST_P(JsonMalformed, IsRejectedWhereItGoesWrong) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Structure, JsonMalformed,
+    JsonStructure, JsonMalformed,
     ::testing::Values(Malformed{"", "unexpected end of JSON", 0},
                       Malformed{"   ", "unexpected end of JSON", 3},
                       Malformed{"[1,]", "trailing comma", 3},
@@ -102,7 +102,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Malformed{"[1/*x*/]", "expected ','", 2}));
 
 INSTANTIATE_TEST_SUITE_P(
-    TrailingGarbage, JsonMalformed,
+    JsonTrailingGarbage, JsonMalformed,
     ::testing::Values(
         Malformed{"{} x", "trailing characters after JSON", 3},
         Malformed{"1 2", "trailing characters after JSON", 2},
@@ -112,7 +112,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // Only space, tab, LF and CR are whitespace; a BOM is not skipped.
 INSTANTIATE_TEST_SUITE_P(
-    Whitespace, JsonMalformed,
+    JsonWhitespace, JsonMalformed,
     ::testing::Values(Malformed{"\xef\xbb\xbf{}", "expected a JSON value", 0},
                       Malformed{"\f1", "expected a JSON value", 0},
                       Malformed{"\v1", "expected a JSON value", 0},
@@ -122,7 +122,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Malformed{"[1]\f", "trailing characters after JSON", 3}));
 
 INSTANTIATE_TEST_SUITE_P(
-    Literals, JsonMalformed,
+    JsonLiterals, JsonMalformed,
     ::testing::Values(Malformed{"tru", "expected a boolean", 0},
                       Malformed{"t", "expected a boolean", 0},
                       Malformed{"fals", "expected a boolean", 0},
@@ -135,7 +135,7 @@ INSTANTIATE_TEST_SUITE_P(
                                 5}));
 
 INSTANTIATE_TEST_SUITE_P(
-    Numbers, JsonMalformed,
+    JsonNumbers, JsonMalformed,
     ::testing::Values(Malformed{"01", "trailing characters after JSON", 1},
                       Malformed{"00", "trailing characters after JSON", 1},
                       Malformed{"-01", "trailing characters after JSON", 2},
@@ -156,7 +156,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Malformed{"1.5.2", "trailing characters after JSON", 3}));
 
 INSTANTIATE_TEST_SUITE_P(
-    Strings, JsonMalformed,
+    JsonStrings, JsonMalformed,
     ::testing::Values(Malformed{R"("abc)", "unterminated string", 0},
                       Malformed{R"(["abc)", "unterminated string", 1},
                       Malformed{R"("abc\")", "unterminated string", 0},
@@ -176,7 +176,7 @@ INSTANTIATE_TEST_SUITE_P(
 // A \u escape of a UTF-16 surrogate must be a high one followed directly by
 // an escaped low one.
 INSTANTIATE_TEST_SUITE_P(
-    Surrogates, JsonMalformed,
+    JsonSurrogates, JsonMalformed,
     ::testing::Values(
         Malformed{R"("\ud800")", "lone leading surrogate in \\u escape", 1},
         Malformed{R"("\uDBFF")", "lone leading surrogate in \\u escape", 1},
@@ -197,7 +197,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // Strings must be UTF-8 as Rust's str is; the offset is the bad sequence's.
 INSTANTIATE_TEST_SUITE_P(
-    Utf8, JsonMalformed,
+    JsonUtf8, JsonMalformed,
     ::testing::Values(
         Malformed{"\"\xff\"", "invalid UTF-8 in string", 1},
         Malformed{"\"ab\xc3\"", "invalid UTF-8 in string", 3},

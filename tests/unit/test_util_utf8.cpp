@@ -34,7 +34,7 @@ TEST_P(Utf8, FindsTheFirstInvalidSequence) {
   EXPECT_EQ(is_valid_utf8(c.bytes), c.first_invalid == c.bytes.size());
 }
 
-INSTANTIATE_TEST_SUITE_P(Ascii, Utf8,
+INSTANTIATE_TEST_SUITE_P(Utf8Ascii, Utf8,
                          ::testing::Values(Utf8Case{"", 0}, Utf8Case{"a", 1},
                                            Utf8Case{"hello, world", 12},
                                            Utf8Case{"\x7f", 1},
@@ -43,7 +43,7 @@ INSTANTIATE_TEST_SUITE_P(Ascii, Utf8,
                                            Utf8Case{"\x01\x1f ~", 4}));
 
 INSTANTIATE_TEST_SUITE_P(
-    TwoBytes, Utf8,
+    Utf8TwoBytes, Utf8,
     ::testing::Values(Utf8Case{"\xc2\x80", 2},    // U+0080
                       Utf8Case{"\xdf\xbf", 2},    // U+07FF
                       Utf8Case{"caf\xc3\xa9", 5}, // é
@@ -59,7 +59,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Utf8Case{"\xc3\xa9\xc3", 2})); // second one cut
 
 INSTANTIATE_TEST_SUITE_P(
-    ThreeBytes, Utf8,
+    Utf8ThreeBytes, Utf8,
     ::testing::Values(Utf8Case{"\xe0\xa0\x80", 3}, // U+0800
                       Utf8Case{"\xe2\x82\xac", 3}, // €
                       Utf8Case{"\xed\x9f\xbf", 3}, // U+D7FF
@@ -77,7 +77,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Utf8Case{"\xe2\x82\xc0", 0})); // third byte too big
 
 INSTANTIATE_TEST_SUITE_P(
-    FourBytes, Utf8,
+    Utf8FourBytes, Utf8,
     ::testing::Values(Utf8Case{"\xf0\x90\x80\x80", 4}, // U+10000
                       Utf8Case{"\xf0\x9f\x98\x80", 4}, // 😀
                       Utf8Case{"\xf4\x8f\xbf\xbf", 4}, // U+10FFFF
@@ -93,7 +93,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // Above U+10FFFF, and bytes that never start a sequence.
 INSTANTIATE_TEST_SUITE_P(
-    OutOfRange, Utf8,
+    Utf8OutOfRange, Utf8,
     ::testing::Values(Utf8Case{"\xf4\x90\x80\x80", 0}, // U+110000
                       Utf8Case{"\xf5\x80\x80\x80", 0},
                       Utf8Case{"\xf7\xbf\xbf\xbf", 0},

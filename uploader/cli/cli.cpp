@@ -79,6 +79,10 @@ int dispatch(const std::vector<std::string> &args) {
                      command_names() + " (see 'sentry-sourcemaps --help')");
   }
   std::vector<OptionSpec> options(found->options.begin(), found->options.end());
+  if (found->talks_to_sentry) {
+    options.insert(options.end(), network_options().begin(),
+                   network_options().end());
+  }
   options.insert(options.end(), common_options().begin(),
                  common_options().end());
   std::span<const std::string> rest(args.data() + 1, args.size() - 1);

@@ -25,11 +25,11 @@ constexpr std::array k_common_options{
 const std::array k_commands{
     Command{"inject",
             "Add Sentry debug ids to JavaScript files and their source maps",
-            "inject [OPTIONS] <PATH>...", inject_options(), run_inject},
+            "inject [OPTIONS] <PATH>...", inject_options(), false, run_inject},
     Command{"upload",
             "Upload JavaScript files and source maps to Sentry and wait "
             "until Sentry confirms them",
-            "upload [OPTIONS] <PATH>...", upload_options(), run_upload},
+            "upload [OPTIONS] <PATH>...", upload_options(), true, run_upload},
     Command{"releases",
             "Create and finalize releases, set their commits, record deploys",
             "releases <new|finalize|set-commits|deploy> [OPTIONS] [VERSION]\n"
@@ -46,7 +46,7 @@ const std::array k_commands{
             "VERSION defaults to --release, SENTRY_RELEASE, the CI's commit "
             "variable\n(GITHUB_SHA, CI_COMMIT_SHA, ...), then git rev-parse "
             "HEAD. TIME is Unix\nseconds, RFC 3339 or RFC 2822.",
-            releases_options(), run_releases},
+            releases_options(), true, run_releases},
     Command{"resolve",
             "Show the original file, line and code of a minified position "
             "or of an event's frames",
@@ -56,14 +56,14 @@ const std::array k_commands{
             "Lines and columns are 1-based. Maps come from DIR (default: the "
             "current\nfolder) before upload deletes them, or from a bundle "
             "written by\n'upload --dry-run --bundle-out FILE'.",
-            resolve_options(), run_resolve},
+            resolve_options(), true, run_resolve},
     Command{"doctor",
             "Check the setup: tokens, scopes, organization, project, env "
             "file, and the maps in DIR",
             "doctor [OPTIONS] [DIR]\n\n"
             "Prints one line per check with a fix for each problem; exits 0 "
             "only when\nnone fails (warnings do not fail).",
-            doctor_options(), run_doctor},
+            doctor_options(), true, run_doctor},
     Command{"issues",
             "List the project's issues with the read token, and check that "
             "their frames are symbolicated",
@@ -71,7 +71,7 @@ const std::array k_commands{
             "[--check-symbolication]\n\n"
             "Reads SENTRY_READ_TOKEN (event:read, project:read), never the "
             "upload token.",
-            issues_options(), run_issues},
+            issues_options(), true, run_issues},
 };
 
 } // namespace

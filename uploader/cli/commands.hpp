@@ -7,7 +7,8 @@
 
 namespace uploader::cli {
 
-// A subcommand: its name, one-line summary, synopsis, own options and the
+// A subcommand: its name, one-line summary, synopsis, own options, whether
+// it talks to Sentry (then it also takes network_options()) and the
 // function that runs it. The handler returns an exit code and reports
 // failures by throwing uploader::Error subclasses.
 struct Command {
@@ -15,6 +16,7 @@ struct Command {
   std::string_view summary;
   std::string_view synopsis;
   std::span<const OptionSpec> options;
+  bool talks_to_sentry;
   int (*handler)(const ParsedArgs &args);
 };
 

@@ -18,13 +18,10 @@ namespace uploader::cli {
 namespace {
 
 constexpr std::array k_doctor_options{
-    OptionSpec{"org", 'o', Arity::value, "ORG", "Organization slug"},
-    OptionSpec{"project", 'p', Arity::repeated, "PROJECT", "Project slug"},
-    OptionSpec{"url", 0, Arity::value, "URL",
-               "Sentry server (default https://sentry.io/)"},
-    OptionSpec{"env-file", 0, Arity::value, "FILE",
-               "dotenv file with SENTRY_* settings (default "
-               ".env.sentry-build-plugin)"},
+    k_org_option,
+    k_project_option,
+    k_server_url_option,
+    k_env_file_option,
     OptionSpec{"ignore", 'i', Arity::repeated, "GLOB",
                "Skip files and folders matching this glob"},
     k_ignore_file_option,
@@ -36,11 +33,7 @@ constexpr std::array k_doctor_options{
 
 } // namespace
 
-std::span<const OptionSpec> doctor_options() {
-  static const std::vector<OptionSpec> options =
-      with_network_options(k_doctor_options);
-  return options;
-}
+std::span<const OptionSpec> doctor_options() { return k_doctor_options; }
 
 int run_doctor(const ParsedArgs &args) {
   if (args.positionals.size() > 1) {

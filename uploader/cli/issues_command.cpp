@@ -30,13 +30,10 @@ constexpr std::array k_issues_options{
                "Read each issue's latest event and fail unless its in-app "
                "frames point at original sources"},
     OptionSpec{"json", 0, Arity::flag, "", "Print JSON on stdout"},
-    OptionSpec{"org", 'o', Arity::value, "ORG", "Organization slug"},
-    OptionSpec{"project", 'p', Arity::repeated, "PROJECT", "Project slug"},
-    OptionSpec{"url", 0, Arity::value, "URL",
-               "Sentry server (default https://sentry.io/)"},
-    OptionSpec{"env-file", 0, Arity::value, "FILE",
-               "dotenv file with SENTRY_* settings (default "
-               ".env.sentry-build-plugin)"},
+    k_org_option,
+    k_project_option,
+    k_server_url_option,
+    k_env_file_option,
 };
 
 json issue_json(const issues::Issue &issue) {
@@ -115,11 +112,7 @@ void print_table(const std::vector<issues::Issue> &list) {
 
 } // namespace
 
-std::span<const OptionSpec> issues_options() {
-  static const std::vector<OptionSpec> options =
-      with_network_options(k_issues_options);
-  return options;
-}
+std::span<const OptionSpec> issues_options() { return k_issues_options; }
 
 int run_issues(const ParsedArgs &args) {
   size_t limit =

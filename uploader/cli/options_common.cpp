@@ -167,13 +167,6 @@ std::optional<long long> integer_option(const ParsedArgs &args,
 
 std::span<const OptionSpec> network_options() { return k_network_options; }
 
-std::vector<OptionSpec>
-with_network_options(std::span<const OptionSpec> options) {
-  std::vector<OptionSpec> all(options.begin(), options.end());
-  all.insert(all.end(), k_network_options.begin(), k_network_options.end());
-  return all;
-}
-
 NetworkSettings network_settings(const ParsedArgs &args,
                                  const config::EnvGetter &getenv) {
   auto started = std::chrono::steady_clock::now();

@@ -12,6 +12,22 @@
 
 namespace uploader::cli {
 
+// The options every command that talks to Sentry spells the same way.
+inline constexpr OptionSpec k_org_option{
+    "org", 'o', Arity::value, "ORG", "Organization slug (default: SENTRY_ORG)"};
+inline constexpr OptionSpec k_project_option{
+    "project", 'p', Arity::repeated, "PROJECT",
+    "Project slug or numeric id (default: SENTRY_PROJECT)"};
+inline constexpr OptionSpec k_server_url_option{
+    "url", 0, Arity::value, "URL",
+    "Sentry server (default: SENTRY_URL or https://sentry.io/)"};
+inline constexpr OptionSpec k_auth_token_option{
+    "auth-token", 0, Arity::value, "TOKEN",
+    "Token (visible to other processes: prefer SENTRY_AUTH_TOKEN)"};
+inline constexpr OptionSpec k_env_file_option{
+    "env-file", 0, Arity::value, "FILE",
+    "dotenv file with SENTRY_* settings (default .env.sentry-build-plugin)"};
+
 // `-I/--ignore-file FILE`, shared by the commands that walk a build.
 inline constexpr OptionSpec k_ignore_file_option{
     "ignore-file", 'I', Arity::repeated, "FILE",
@@ -56,10 +72,6 @@ void require_project(const config::Config &config);
 // the total deadline and TLS (--connect-timeout, --stall-timeout,
 // --deadline, --max-retries, --ca-file, --insecure).
 std::span<const OptionSpec> network_options();
-
-// Returns `options` followed by network_options(), for a command's table.
-std::vector<OptionSpec>
-with_network_options(std::span<const OptionSpec> options);
 
 // Runs `git` with these arguments (config::GitRunner): its standard output
 // when it exits 0, nullopt otherwise.

@@ -29,20 +29,15 @@ using nlohmann::json;
 using releases::TimePoint;
 
 constexpr std::array k_releases_options{
-    OptionSpec{"org", 'o', Arity::value, "ORG",
-               "Organization slug (default: SENTRY_ORG)"},
-    OptionSpec{"project", 'p', Arity::repeated, "PROJECT",
-               "Project slug or numeric id (default: SENTRY_PROJECT)"},
+    k_org_option,
+    k_project_option,
     OptionSpec{"release", 'r', Arity::value, "VERSION",
                "The release, instead of VERSION (default: SENTRY_RELEASE, "
                "then the CI's commit variable, then git rev-parse HEAD)"},
     OptionSpec{"sentry-url", 0, Arity::value, "URL",
                "Sentry server (default: SENTRY_URL or https://sentry.io/)"},
-    OptionSpec{"auth-token", 0, Arity::value, "TOKEN",
-               "Token (visible to other processes: prefer SENTRY_AUTH_TOKEN)"},
-    OptionSpec{"env-file", 0, Arity::value, "FILE",
-               "dotenv file with SENTRY_* settings (default "
-               ".env.sentry-build-plugin)"},
+    k_auth_token_option,
+    k_env_file_option,
     OptionSpec{"url", 'u', Arity::value, "URL",
                "new, finalize, deploy: URL of the release or deploy"},
     OptionSpec{"finalize", 0, Arity::flag, "",
@@ -413,11 +408,7 @@ void check_action_usage(const ParsedArgs &args, Action action) {
 
 } // namespace
 
-std::span<const OptionSpec> releases_options() {
-  static const std::vector<OptionSpec> options =
-      with_network_options(k_releases_options);
-  return options;
-}
+std::span<const OptionSpec> releases_options() { return k_releases_options; }
 
 int run_releases(const ParsedArgs &args) {
   const ActionSpec &action = find_action(args);

@@ -45,9 +45,7 @@ constexpr std::array k_resolve_options{
                "--from-server: project slug"},
     OptionSpec{"url", 0, Arity::value, "URL",
                "--from-server: Sentry server (default https://sentry.io/)"},
-    OptionSpec{"env-file", 0, Arity::value, "FILE",
-               "dotenv file with SENTRY_* settings (default "
-               ".env.sentry-build-plugin)"},
+    k_env_file_option,
 };
 
 struct Position {
@@ -291,11 +289,7 @@ int run_event(const ParsedArgs &args) {
 
 } // namespace
 
-std::span<const OptionSpec> resolve_options() {
-  static const std::vector<OptionSpec> options =
-      with_network_options(k_resolve_options);
-  return options;
-}
+std::span<const OptionSpec> resolve_options() { return k_resolve_options; }
 
 int run_resolve(const ParsedArgs &args) {
   integer_option(args, "context");

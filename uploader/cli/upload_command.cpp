@@ -25,19 +25,15 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::array k_upload_options{
-    OptionSpec{"org", 'o', Arity::value, "ORG", "Organization slug"},
-    OptionSpec{"project", 'p', Arity::repeated, "PROJECT", "Project slug"},
+    k_org_option,
+    k_project_option,
     OptionSpec{"release", 'r', Arity::value, "RELEASE",
                "Release to associate the files with"},
     OptionSpec{"dist", 'd', Arity::value, "DIST",
                "Distribution (needs a release)"},
-    OptionSpec{"url", 0, Arity::value, "URL",
-               "Sentry server (default https://sentry.io/)"},
-    OptionSpec{"auth-token", 0, Arity::value, "TOKEN",
-               "Token (visible to other processes: prefer SENTRY_AUTH_TOKEN)"},
-    OptionSpec{"env-file", 0, Arity::value, "FILE",
-               "dotenv file with SENTRY_* settings (default "
-               ".env.sentry-build-plugin)"},
+    k_server_url_option,
+    k_auth_token_option,
+    k_env_file_option,
     OptionSpec{"url-prefix", 'u', Arity::value, "PREFIX",
                "Prefix of the artifact URLs (default ~/)"},
     OptionSpec{"strip-prefix", 0, Arity::repeated, "PREFIX",
@@ -309,11 +305,7 @@ nlohmann::json summary_json(const upload::UploadRequest &request,
 
 } // namespace
 
-std::span<const OptionSpec> upload_options() {
-  static const std::vector<OptionSpec> options =
-      with_network_options(k_upload_options);
-  return options;
-}
+std::span<const OptionSpec> upload_options() { return k_upload_options; }
 
 int run_upload(const ParsedArgs &args) {
   auto started = std::chrono::steady_clock::now();

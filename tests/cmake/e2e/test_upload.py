@@ -10,6 +10,7 @@ import re
 import pytest
 
 from cmake_harness import SKIPPED_LINE, TOKEN, maps_under, write_env_file
+from helpers.deletion import assert_deleted_only_after_confirmation
 from helpers.process import clean_env
 
 BUNDLE_MAPS = ["assets/app.js.map", "assets/vendor.js.map"]
@@ -33,23 +34,10 @@ def account(fake, **overrides):
     return values
 
 
-def watch_maps(fake, dist):
-    """Records, as each request arrives, which maps exist in `dist`."""
-    seen = []
-    take = fake.faults.take
-
-    def spy(method, path, endpoint):
-        seen.append((endpoint, maps_under(dist)))
-        return take(method, path, endpoint)
-
-    fake.faults.take = spy
-    return seen
-
-
 def test_inject_upload_then_delete(cmake_project, uploader, fake, tmp_path):
     project = configure(cmake_project, uploader, tmp_path, **account(fake))
     dist = project.binary / "web" / "dist"
-    seen = watch_maps(fake, dist)
+    fake.watch(dist)  # which maps exist as each answer goes out
 
     result = project.build("sentry-upload")
     assert result.returncode == 0, result.output
@@ -69,10 +57,9 @@ def test_inject_upload_then_delete(cmake_project, uploader, fake, tmp_path):
             assert parsed.get("debug_id") or parsed.get("debugId"), name
         else:
             assert DEBUG_ID_COMMENT.search(text), name
-    # Delete only after Sentry's ok: every request, the last assemble poll
-    # answering ok included, arrived while all maps were still there.
-    assert seen and seen[-1][0] == "assemble"
-    assert all(maps == BUNDLE_MAPS for _, maps in seen), seen
+    # Delete only after Sentry's ok: every answer, the assemble `ok`
+    # included, went out while all maps were still there.
+    assert_deleted_only_after_confirmation(fake, dist, BUNDLE_MAPS)
     # Then the maps are gone, and so are the comments that pointed at them;
     # the debug IDs stay.
     assert maps_under(dist) == []
