@@ -92,6 +92,7 @@ Commands
       [CREATE_RELEASE] [SET_COMMITS auto|<repo>@<sha>] [FINALIZE]
       [DEPLOY_ENV <env>]
       [IGNORE <glob>...] [NO_INJECT]
+      [SOURCE_ROOT <dir>] [NO_REWRITE]
       [STRIP_PREFIX <prefix>...] [STRIP_COMMON_PREFIX]
       [DELETE_AFTER_UPLOAD <glob>...|OFF]
       [KEEP_SOURCE_MAPPING_URL] [ON_FAILURE FAIL|WARN]
@@ -162,6 +163,20 @@ Commands
 
   ``NO_INJECT``
     Do not inject debug IDs (the bundler already did).
+
+  ``SOURCE_ROOT <dir>``
+    The folder the uploaded maps name their sources relative to, so Sentry's
+    stack traces read like the source tree (``src/checkout.js``, not
+    ``../../../src/checkout.js``): ``--source-root``.  Scheme prefixes such as
+    ``webpack://<name>/`` are removed; a source outside the folder keeps its
+    path without leading ``../`` (``node_modules/react/...``).  Missing
+    ``sourcesContent`` is filled from the files inside it, and index maps are
+    flattened.  Only the uploaded copy changes.  Default: the ``SOURCE_DIR``
+    of ``<target>`` (the folder of the CMakeLists that defines it).
+
+  ``NO_REWRITE``
+    Upload the maps byte for byte (``--no-rewrite``): no source paths, no
+    flattening, no added source texts.
 
   ``STRIP_PREFIX <prefix>...``
     Remove the first of these prefixes a map's ``sources`` entry starts with,
@@ -452,8 +467,14 @@ function(_sentry_sourcemaps_apply_upload_defaults)
   endif()
   cmake_path(ABSOLUTE_PATH arg_ENV_FILE BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     NORMALIZE)
+  if("${arg_SOURCE_ROOT}" STREQUAL "")
+    # Where the bundle's sources live: the CMakeLists that defines its target.
+    get_target_property(arg_SOURCE_ROOT ${arg_BUNDLE_TARGET} SOURCE_DIR)
+  endif()
+  cmake_path(ABSOLUTE_PATH arg_SOURCE_ROOT BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+    NORMALIZE)
   return(PROPAGATE arg_ORG arg_PROJECT arg_URL arg_RELEASE arg_DIST arg_ON_FAILURE
-    arg_DIRECTORY arg_ENV_FILE)
+    arg_DIRECTORY arg_ENV_FILE arg_SOURCE_ROOT)
 endfunction()
 
 # Where the uploader runs, and the arguments that point it at the env file;
@@ -556,6 +577,11 @@ function(_sentry_sourcemaps_upload_command_line out_var pending_dir stamp_file
     endif()
   endforeach()
   list(APPEND cmd ${selection_args})
+  if(arg_NO_REWRITE)
+    list(APPEND cmd --no-rewrite)
+  else()
+    list(APPEND cmd --source-root "${arg_SOURCE_ROOT}")
+  endif()
   foreach(prefix IN LISTS arg_STRIP_PREFIX)
     list(APPEND cmd --strip-prefix "${prefix}")
   endforeach()
@@ -645,9 +671,9 @@ endfunction()
 function(sentry_sourcemaps_add_upload name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "sentry_sourcemaps_add_upload")
   set(options NO_INJECT KEEP_SOURCE_MAPPING_URL ALL CREATE_RELEASE FINALIZE
-    STRIP_COMMON_PREFIX)
+    STRIP_COMMON_PREFIX NO_REWRITE)
   set(oneValueArgs BUNDLE_TARGET DIRECTORY ORG URL RELEASE DIST URL_PREFIX
-    ON_FAILURE ENV_FILE SET_COMMITS DEPLOY_ENV)
+    ON_FAILURE ENV_FILE SET_COMMITS DEPLOY_ENV SOURCE_ROOT)
   set(multiValueArgs PROJECT IGNORE DELETE_AFTER_UPLOAD STRIP_PREFIX)
   cmake_parse_arguments(PARSE_ARGV 1 arg
     "${options}" "${oneValueArgs}" "${multiValueArgs}")

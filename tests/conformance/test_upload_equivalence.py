@@ -2,17 +2,31 @@
 arrives at Sentry as equivalent bundles: same files, URLs, types, debug IDs,
 `sourcemap` headers, release, dist, org and projects.
 
-Known, intended difference: sentry-cli re-serialises every map before upload
-(its "rewrite" step: sources and names renumbered by first use, unused ones
-dropped, `ignoreList` dropped); we upload the map bytes as built (rewritten
-only for --strip-prefix / --strip-common-prefix, keeping every field). The
-maps are compared as JSON values on the fields Sentry reads, on builds whose
-maps use all their sources.
+Known, intended differences:
+  * sentry-cli re-serialises every map before upload (its "rewrite" step:
+    sources and names renumbered by first use, unused ones dropped,
+    `ignoreList` dropped); our upload rewrite edits only `sources`,
+    `sourceRoot` and missing `sourcesContent` (and flattens index maps),
+    keeping every other field as built. The maps are compared as JSON values
+    on the fields Sentry reads, on builds whose maps use all their sources.
+  * Source names: sentry-cli keeps them as built (`../../src/index-abc123.ts`);
+    we name them relative to the source root (`--source-root`, default the
+    working directory) by the rule in rewrite_rule.py (a relative source is
+    resolved against the map's folder; leading `../` of a path outside the
+    root dropped), so `src/index-abc123.ts` for dist/assets/ and
+    `dist/src/vendor-def456.ts` for dist/assets/chunks/. Our names are checked
+    against that rule, sentry-cli's against the map on disk. A source that
+    --strip-prefix / --strip-common-prefix shortened keeps the shortened name
+    in both tools, and with --no-rewrite both upload the maps as built, so
+    there the sources are compared as they are.
+  * Missing `sourcesContent`: sentry-cli reads sources relative to its working
+    directory, we relative to the map's folder (test_uploaded_maps_resolve.py;
+    the maps here carry their sourcesContent).
 
 Also compared: `--ignore-file` (gitignore syntax, relative to the working
 directory, `!` re-includes), `--strip-common-prefix`, hidden files and folders,
-and `--debug-id-reference` (where sentry-cli only links guessed maps; we also
-link maps named by a sourceMappingURL, see the test)."""
+`--no-rewrite`, and `--debug-id-reference` (where sentry-cli only links guessed
+maps; we also link maps named by a sourceMappingURL, see the test)."""
 import json
 import shutil
 
@@ -21,9 +35,11 @@ import pytest
 from fake_sentry import FakeSentry
 from helpers.dist import write_dist
 from helpers.process import clean_env, run
+from rewrite_rule import expected_source_name
 
 TOKEN = "tok-conformance-0123456789"
-MAP_FIELDS = ("version", "sources", "sourcesContent", "names", "mappings", "debugId")
+# `sources` is compared on its own (see the docstring).
+MAP_FIELDS = ("version", "sourcesContent", "names", "mappings", "debugId")
 
 
 def build(tmp_path):
@@ -53,18 +69,20 @@ def upload_with(command, sentry, cwd, tmp_path):
 def received(sentry):
     assert len(sentry.bundles) == 1
     bundle = sentry.bundles[0]
-    files = {}
+    files, sources = {}, {}
     for path, info in bundle["manifest"]["files"].items():
         data = bundle["files"][path]
         if info["type"] == "source_map":
             parsed = json.loads(data)
             data = {k: parsed.get(k) for k in MAP_FIELDS}
+            sources[info["url"]] = parsed.get("sources")
+            data["sourceRoot"] = parsed.get("sourceRoot")
         files[info["url"]] = (info["type"], info.get("headers", {}), data)
     attributes = {k: v for k, v in bundle["manifest"].items()
                   if k not in ("files", "debug_id")}
     assemble = sentry.requests_to("assemble")[0]["body"]
     target = {k: assemble.get(k) for k in ("projects", "version", "dist")}
-    return files, attributes, target
+    return files, attributes, target, sources
 
 
 def absolute_sources(dist):
@@ -100,6 +118,7 @@ CASES = {  # name: (extra arguments, before inject, after inject)
     "strip-prefix": (["--strip-prefix", "../.."], None, None),
     "strip-common-prefix": (["--strip-common-prefix"], absolute_sources, None),
     "ignore-file": (["--ignore-file", "upload.ignore"], None, None),
+    "no-rewrite": (["--no-rewrite"], None, None),
     "debug-id-reference": (["--debug-id-reference"], None, js_without_debug_ids),
 }
 
@@ -150,8 +169,22 @@ def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path, case):
         assert ours[0][url] == theirs[0][url], url
     assert ours[1] == theirs[1]
     assert ours[2] == theirs[2]
-    sources = [s for kind, _, data in ours[0].values() if kind == "source_map"
-               for s in data["sources"]]
+    # Sources: sentry-cli's as built (or as stripped); ours by the rule.
+    assert sorted(ours[3]) == sorted(theirs[3])
+    for url, names in theirs[3].items():
+        on_disk = json.loads((ours_dir / "dist" / url[2:]).read_text())["sources"]
+        if case in ("strip-prefix", "strip-common-prefix"):
+            expected = names  # a stripped source keeps its stripped name
+        else:
+            assert names == on_disk, url
+            if case == "no-rewrite":
+                expected = names
+            else:
+                folder = (ours_dir / "dist" / url[2:]).parent.resolve()
+                expected = [expected_source_name(s, folder, ours_dir.resolve())
+                            for s in on_disk]
+        assert ours[3][url] == expected, url
+    sources = [s for names in ours[3].values() for s in names]
     if case == "strip-prefix":
         assert sources and not any(s.startswith("../") for s in sources)
     elif case == "strip-common-prefix":
@@ -163,8 +196,11 @@ def test_same_build_arrives_the_same(sentry_cli, uploader, tmp_path, case):
                                    "~/assets/chunks/vendor-def456.js",
                                    "~/assets/chunks/vendor-def456.js.map",
                                    "~/assets/index-abc123.js"]
-    else:
+    elif case == "no-rewrite":
         assert sources and all(s.startswith("../") for s in sources)
+    else:
+        assert sorted(sources) == ["dist/src/vendor-def456.ts", "src/app.min.ts",
+                                   "src/index-abc123.ts"], sources
     assert "~/assets/.prefetch.js" in ours[0] and "~/.cache/stale.js" not in ours[0]
     debug_ids = {url: h.get("debug-id") for url, (kind, h, _) in ours[0].items()}
     if case == "debug-id-reference":

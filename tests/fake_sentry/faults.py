@@ -10,16 +10,39 @@ An entry is one of:
   {"hold": True}       answer nothing until FakeSentry.release_held(), then go on
                        as the other keys say; dropped when the stand-in stops
   {"stall": 10}        send headers and half the body, stall, then close
+
+Answers cut short. With these the request takes effect as usual (chunks are
+stored, a bundle assembled): only its answer is lost on the way, as when a
+proxy or the network drops the connection after the server acted. "status"
+replaces the stand-in's status, "headers" are added to its headers. The request log shows "cut off" as status
+(with the full answer in "response") for the two that close.
+  {"cut_headers": True}  send the status line and the header block up to the
+                       middle of its last line (Content-Length), then close
+  {"cut_body": 37}     send the status line and headers, Content-Length
+                       announcing the whole body, then only its first 37
+                       bytes, then close; {"cut_body": 37, "length": 120}
+                       announces 120 bytes instead (the body padded with
+                       spaces; the default is at least 38), so even the
+                       chunk upload's empty 200 can be cut
+  {"empty_body": True} send the answer's status and headers with
+                       Content-Length: 0 and no body; the connection stays open
 """
 import threading
+
+CUTS = {"cut_headers", "cut_body", "empty_body"}
 
 
 def normalize(entry):
     if isinstance(entry, int):
         return {"status": entry}
     if isinstance(entry, dict):
-        known = {"status", "headers", "body", "drop", "reset", "delay", "stall", "hold"}
+        known = {"status", "headers", "body", "drop", "reset", "delay", "stall", "hold",
+                 "length"} | CUTS
         unknown = set(entry) - known
+        if len(CUTS & set(entry)) > 1:
+            raise ValueError("one cut per fault, not %s" % sorted(CUTS & set(entry)))
+        if "length" in entry and "cut_body" not in entry:
+            raise ValueError('"length" goes only with "cut_body"')
         if unknown:
             raise ValueError("unknown fault keys: %s" % sorted(unknown))
         return dict(entry)

@@ -25,7 +25,7 @@ if __package__ in (None, ""):  # run as a script: make `fake_sentry` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from fake_sentry import auth, chunks, envelopes, legacy, multipart, projects, releases  # noqa: E402
-from fake_sentry.faults import FaultScript  # noqa: E402
+from fake_sentry.faults import CUTS, FaultScript  # noqa: E402
 from fake_sentry.state import Config, Store  # noqa: E402
 
 ORG = r"(?P<org>[^/]+)"
@@ -192,6 +192,12 @@ class Handler(BaseHTTPRequestHandler):
                 record["status"] = "stalled"
                 self._stall(record, fault["stall"])
                 return
+            if CUTS & set(fault):  # the request takes effect; its answer is cut
+                status, payload, extra = self._handle(req, methods, scopes, needs_org,
+                                                      params)
+                self._respond_cut(record, fault, fault.get("status", status), payload,
+                                  {**extra, **fault.get("headers", {})})
+                return
             if "status" in fault:
                 status = fault["status"]
                 payload = fault.get("body", {"detail": _phrase(status)})
@@ -226,14 +232,7 @@ class Handler(BaseHTTPRequestHandler):
             return e.status, {"detail": e.detail}, extra
 
     def _respond(self, record, status, payload, extra):
-        if payload is None:
-            data, ctype = b"", "application/json"
-        elif isinstance(payload, bytes):
-            data, ctype = payload, "application/octet-stream"
-        elif isinstance(payload, str):
-            data, ctype = payload.encode("utf-8"), "text/plain; charset=utf-8"
-        else:
-            data, ctype = json.dumps(payload).encode("utf-8"), "application/json"
+        data, ctype = encode_answer(payload)
         record["status"] = status
         record["response"] = describe_answer(payload)
         self.server.fake._before_answer(record)
@@ -251,6 +250,34 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
         self.wfile.flush()
+
+    def _respond_cut(self, record, fault, status, payload, extra):
+        """The answer `status`/`payload`, cut short as the fault says (faults.py):
+        an empty body keeps the connection; a cut one ends with a close."""
+        data, ctype = encode_answer(payload)
+        if fault.get("empty_body"):
+            data = b""
+        elif fault.get("cut_body") is not None:
+            sent = fault["cut_body"]
+            data = data.ljust(fault.get("length", max(len(data), sent + 1)), b" ")
+        record["status"] = status if fault.get("empty_body") else "cut off"
+        record["response"] = describe_answer(None if fault.get("empty_body") else payload)
+        self.server.fake._before_answer(record)
+        self.server.fake._log_request(record)
+        self._logged = True
+        lines = ["HTTP/1.1 %d %s" % (status, _phrase(status)), "Content-Type: " + ctype]
+        lines += ["%s: %s" % (k, v) for k, v in extra.items()]
+        lines.append("Content-Length: %d" % len(data))
+        if fault.get("cut_headers"):
+            last = lines.pop()  # the block stops in the middle of its last line
+            wire = "".join(line + "\r\n" for line in lines) + last[:len(last) // 2]
+            self.wfile.write(wire.encode("latin-1"))
+        else:
+            self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+            self.wfile.write(data[:fault["cut_body"]] if "cut_body" in fault else data)
+        self.wfile.flush()
+        if not fault.get("empty_body"):
+            self._close(reset=False)
 
     def _drop(self, record, reset):
         self.server.fake._before_answer(record)
@@ -293,6 +320,18 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
+def encode_answer(payload):
+    """(bytes, Content-Type) of an answer body: None is empty JSON, bytes are
+    binary, str is text, anything else JSON."""
+    if payload is None:
+        return b"", "application/json"
+    if isinstance(payload, bytes):
+        return payload, "application/octet-stream"
+    if isinstance(payload, str):
+        return payload.encode("utf-8"), "text/plain; charset=utf-8"
+    return json.dumps(payload).encode("utf-8"), "application/json"
+
+
 def describe_answer(payload):
     """The answer body as it goes into the log: JSON as sent (a copy), text, or
     the size of binary data."""
@@ -327,7 +366,7 @@ class FakeSentry:
       answered  time.monotonic() just before the first byte of the answer (or the
                 close of a drop, or the headers of a stall) went out; None while
                 held or for a request that is still being handled
-      status    the HTTP status, or "dropped", "stalled", "held"
+      status    the HTTP status, or "dropped", "stalled", "held", "cut off"
       response  the answer's body: JSON as sent, text, or {"binary_size": n}
       watched   with watch(): the watched files that existed when it was answered
     Both clocks are the ones other local processes use (CLOCK_MONOTONIC and

@@ -14,6 +14,8 @@ from helpers.vite import FIXTURE, JS, copy_dist, source, throw_position
 
 READ_TOKEN = "tok-read-only-0123456"  # conftest's sentry: project:read, event:read
 PAGE = "https://shop.example.com/"
+# Uploads here keep the source paths as built (--keep-source-paths): the
+# fixture's sources point where it was built, and these tests are about resolve.
 CHECKOUT = source("examples/vite-react/src/checkout.js")
 APP = source("examples/vite-react/src/App.jsx")
 
@@ -146,7 +148,7 @@ def test_injected_build_still_resolves(resolve, cli, case_dir):
 
 def test_from_a_bundle_written_by_upload_bundle_out(resolve, cli, case_dir):
     dist = copy_dist(case_dir / "dist")
-    made = cli("upload", "--dry-run", "--release", "web@1", "--bundle-out",
+    made = cli("upload", "--keep-source-paths", "--dry-run", "--release", "web@1", "--bundle-out",
                str(case_dir / "web.bundle"), str(dist), env=clean_env(HOME=str(case_dir)))
     assert made.returncode == 0, made.output
     for path in dist.rglob("*.map"):
@@ -167,21 +169,25 @@ def injected(cli, case_dir):
 
 
 def test_event_frames_resolve_by_debug_id_from_a_bundle(resolve, cli, injected, case_dir):
-    made = cli("upload", "--dry-run", "--bundle-out", str(case_dir / "b.bundle"),
+    made = cli("upload", "--keep-source-paths", "--dry-run", "--bundle-out", str(case_dir / "b.bundle"),
                str(injected), env=clean_env(HOME=str(case_dir)))
     assert made.returncode == 0, made.output
     name = write_event(case_dir, event(injected, debug_id=js_debug_id(injected)))
     result = resolve("--event", name, "--bundle", "b.bundle")
     assert result.returncode == 0, result.output
-    assert result.stdout.splitlines()[2:] == [
-        f"at onClick ({PAGE}{JS}:{click_position(injected)[0]}:{click_position(injected)[1]})",
-        f"   -> {APP}:18:44 (checkout) [debug-id]",
-        "      18 |       <button id=\"checkout\" onClick={() => checkout(items)}>",
-        f"at d ({PAGE}{JS}:{throw_position(injected)[0]}:{throw_position(injected)[1]})",
-        f"   -> {CHECKOUT}:8:5 [debug-id]",
+    throw, click = throw_position(injected), click_position(injected)
+    out = result.stdout.splitlines()
+    # The bundle's sources may be rewritten by upload: compare from the project's src/.
+    resolved = [re.sub(r"-> \S*?(?=src/)", "-> ", line) for line in out]
+    assert resolved == [
+        "frames newest first (as Sentry shows them):",
+        f"at d ({PAGE}{JS}:{throw[0]}:{throw[1]}) [in app]",
+        "   -> src/checkout.js:8:5 [debug-id]",
         "      8 |     throw new Error(`SentrySourceMaps example: checkout failed for "
-        "${items} item(s)`);"]
-    assert result.stdout.splitlines()[:2] == [
+        "${items} item(s)`);",
+        f"at onClick ({PAGE}{JS}:{click[0]}:{click[1]}) [in app]",
+        "   -> src/App.jsx:18:44 (checkout) [debug-id]",
+        "      18 |       <button id=\"checkout\" onClick={() => checkout(items)}>",
         f"at Hx ({PAGE}assets/vendor.js:1:99) [not in app]",
         "   not resolved: no file ~/assets/vendor.js (the event names no debug id for it)"]
     assert "resolved 2 of 3 JavaScript frames" in result.stderr
@@ -204,6 +210,7 @@ def test_event_json_is_the_symbolicated_event(resolve, injected, case_dir):
                              "symbolicated": True}
     assert value["raw_stacktrace"]["frames"][2]["abs_path"] == PAGE + JS
     assert value["stacktrace"]["frames"][0]["abs_path"] == PAGE + "assets/vendor.js"
+    assert [f["in_app"] for f in value["stacktrace"]["frames"]] == [False, True, True]
 
 
 def test_event_in_the_api_form_is_resolved_and_kept_in_that_form(resolve, injected, case_dir):
@@ -226,9 +233,139 @@ def test_event_in_the_api_form_is_resolved_and_kept_in_that_form(resolve, inject
     assert frame["mapUrl"] == "~/" + JS + ".map" and frame["map"] == JS.split("/")[1] + ".map"
 
 
+# --- in app, as Sentry decides it after symbolication -------------------------------------
+# A small build whose map names its sources relative to the project root, as uploaded maps
+# will: the app's src/checkout.js and a dependency under node_modules/ (no leading ./ or /).
+
+APP_JS = "assets/app.js"
+REACT = "node_modules/react-dom/cjs/react-dom.production.min.js"
+THROW_COLUMN, DISPATCH_COLUMN = 1, 21  # 1-based columns of the two mapped calls
+
+
+def vlq(*values):
+    digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    out = ""
+    for value in values:
+        rest = (-value << 1) | 1 if value < 0 else value << 1
+        while True:
+            digit, rest = rest & 31, rest >> 5
+            out += digits[digit | (32 if rest else 0)]
+            if not rest:
+                break
+    return out
+
+
+def write_small_build(folder):
+    """assets/app.js: column 1 maps to src/checkout.js 8:5 (the throw), column 21 to
+    the react-dom file 1:101 (its event dispatch)."""
+    checkout = [f"// line {n}" for n in range(1, 8)] + ["    throw new Error('boom');"]
+    mappings = ",".join([vlq(THROW_COLUMN - 1, 0, 7, 4),
+                         vlq(DISPATCH_COLUMN - THROW_COLUMN, 1, -7, 96)])
+    source_map = {"version": 3, "file": "app.js", "sources": ["src/checkout.js", REACT],
+                  "sourcesContent": ["\n".join(checkout) + "\n", "dispatchEvent();\n"],
+                  "names": [], "mappings": mappings}
+    (folder / "assets").mkdir(parents=True)
+    (folder / APP_JS).write_text("throw Error('boom');dispatch(e);\n"
+                                 "//# sourceMappingURL=app.js.map\n")
+    (folder / (APP_JS + ".map")).write_text(json.dumps(source_map))
+    return folder
+
+
+def small_event(*extra_frames, dispatch_in_app=True, throw_in_app=True):
+    """The browser SDK's event: React dispatches the click (oldest frame) into the app's
+    checkout, which throws (newest). The SDK marks both in app."""
+    frames = [
+        {"abs_path": PAGE + APP_JS, "lineno": 1, "colno": DISPATCH_COLUMN,
+         "function": "dispatch", "in_app": dispatch_in_app},
+        *extra_frames,
+        {"abs_path": PAGE + APP_JS, "lineno": 1, "colno": THROW_COLUMN,
+         "function": "checkout", "in_app": throw_in_app},
+    ]
+    return {"event_id": "c" * 32, "platform": "javascript", "exception": {"values": [
+        {"type": "Error", "value": "boom", "stacktrace": {"frames": frames}}]}}
+
+
+def unresolved_frame(name, in_app):
+    return {"abs_path": PAGE + f"assets/{name}.js", "lineno": 1, "colno": 5,
+            "function": name, "in_app": in_app}
+
+
+def test_event_frames_newest_first_with_sentrys_in_app(resolve, case_dir):
+    write_small_build(case_dir / "dist")
+    name = write_event(case_dir, small_event())
+    result = resolve("--event", name, "dist")
+    assert result.returncode == 0, result.output
+    assert result.stdout.splitlines() == [
+        "frames newest first (as Sentry shows them):",
+        f"at checkout ({PAGE}{APP_JS}:1:{THROW_COLUMN}) [in app]",
+        "   -> src/checkout.js:8:5 [url]",
+        "      8 |     throw new Error('boom');",
+        f"at dispatch ({PAGE}{APP_JS}:1:{DISPATCH_COLUMN}) [not in app]",
+        f"   -> {REACT}:1:101 [url]",
+        "      1 | dispatchEvent();"]
+    assert "resolved 2 of 2 JavaScript frames" in result.stderr
+
+
+def test_an_unresolved_frame_not_in_app_still_exits_0(resolve, case_dir):
+    write_small_build(case_dir / "dist")
+    name = write_event(case_dir, small_event(unresolved_frame("vendor", False)))
+    result = resolve("--event", name, "dist")
+    assert result.returncode == 0, result.output
+    assert f"at vendor ({PAGE}assets/vendor.js:1:5) [not in app]" in result.stdout
+    assert "resolved 2 of 3 JavaScript frames" in result.stderr
+
+
+def test_an_unresolved_frame_in_app_exits_1(resolve, case_dir):
+    write_small_build(case_dir / "dist")
+    name = write_event(case_dir, small_event(unresolved_frame("vendor", False),
+                                             unresolved_frame("shop", True)))
+    result = resolve("--event", name, "dist")
+    assert result.returncode == 1, result.output
+    out = result.stdout.splitlines()
+    shop = out.index(f"at shop ({PAGE}assets/shop.js:1:5) [in app]")
+    assert out[shop + 1] == "   not resolved: no file ~/assets/shop.js (the event names no " \
+                            "debug id for it)"
+    assert out.index(f"at vendor ({PAGE}assets/vendor.js:1:5) [not in app]") > shop
+    assert "resolved 2 of 4 JavaScript frames" in result.stderr
+
+
+def test_event_json_carries_sentrys_in_app_in_the_events_order(resolve, case_dir):
+    write_small_build(case_dir / "dist")
+    data = small_event(unresolved_frame("vendor", True), throw_in_app=False)
+    del data["exception"]["values"][0]["stacktrace"]["frames"][0]["in_app"]
+    name = write_event(case_dir, data)
+    result = resolve("--event", name, "dist", "--json")
+    assert result.returncode == 1, result.output  # the in-app vendor frame has no map
+    value = json.loads(result.stdout)["exception"]["values"][0]
+    frames = value["stacktrace"]["frames"]
+    assert [f["function"] for f in frames] == ["dispatch", "vendor", "checkout"]
+    assert [f["abs_path"] for f in frames] == [REACT, PAGE + "assets/vendor.js",
+                                               "src/checkout.js"]
+    # node_modules: not in app, though the SDK sent no flag; an unresolved frame and
+    # the app's own file keep what the SDK said.
+    assert [f.get("in_app") for f in frames] == [False, True, False]
+    assert [f.get("in_app") for f in value["raw_stacktrace"]["frames"]] == [None, True, False]
+
+
+def test_event_in_the_api_form_carries_sentrys_inapp(resolve, case_dir):
+    write_small_build(case_dir / "dist")
+    sdk = small_event()["exception"]["values"][0]["stacktrace"]["frames"]
+    frames = [{"absPath": f["abs_path"], "lineNo": f["lineno"], "colNo": f["colno"],
+               "function": f["function"], "inApp": f["in_app"]} for f in sdk]
+    api = {"eventID": "d" * 32, "entries": [{"type": "exception", "data": {"values": [
+        {"type": "Error", "value": "boom", "stacktrace": {"frames": frames}}]}}]}
+    name = write_event(case_dir, api)
+    result = resolve("--event", name, "dist", "--json")
+    assert result.returncode == 0, result.output
+    frames = json.loads(result.stdout)["entries"][0]["data"]["values"][0]["stacktrace"][
+        "frames"]
+    assert [(f["absPath"], f["inApp"]) for f in frames] == [(REACT, False),
+                                                          ("src/checkout.js", True)]
+
+
 def test_event_without_debug_ids_falls_back_to_release_and_url(resolve, cli, case_dir):
     dist = copy_dist(case_dir / "dist")
-    made = cli("upload", "--dry-run", "--release", "web@1", "--bundle-out",
+    made = cli("upload", "--keep-source-paths", "--dry-run", "--release", "web@1", "--bundle-out",
                str(case_dir / "r.bundle"), str(dist), env=clean_env(HOME=str(case_dir)))
     assert made.returncode == 0, made.output
     name = write_event(case_dir, event(dist, release="web@1"))
@@ -245,7 +382,7 @@ def test_event_without_debug_ids_falls_back_to_release_and_url(resolve, cli, cas
 
 def test_event_from_the_server_downloads_the_uploaded_bundle(resolve, upload, sentry,
                                                              injected, case_dir):
-    done = upload("-o", "acme", "-p", "web", "--delete-after", "dist")
+    done = upload("-o", "acme", "-p", "web", "--keep-source-paths", "--delete-after", "dist")
     assert done.returncode == 0, done.output
     assert not list(injected.rglob("*.map")), "the maps are gone after the upload"
     name = write_event(case_dir, event(injected, debug_id=js_debug_id(injected)))

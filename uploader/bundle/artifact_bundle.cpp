@@ -2,7 +2,6 @@
 
 #include "uploader/bundle/zip_writer.hpp"
 #include "uploader/sourcemap/debug_id.hpp"
-#include "uploader/sourcemap/rewrite.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/hash.hpp"
@@ -129,13 +128,15 @@ BuiltBundle write_artifact_bundle(std::vector<BundleInput> inputs,
   ZipWriter zip([&](std::string_view bytes) { file.write(bytes); });
 
   int level = settings.compression_level;
-  const auto &strip = settings.strip_prefixes;
-  auto prepare = [level, &strip](const BundleInput &input, std::string name) {
+  MapRewriter rewriter(settings.map_rewrite);
+  auto prepare = [level, &rewriter](const BundleInput &input,
+                                    std::string name) {
     PreparedFile prepared;
     prepared.contents = util::read_file(input.path);
-    if (!strip.empty() && input.type == SourceFileType::source_map) {
-      prepared.contents =
-          sourcemap::strip_source_prefixes(prepared.contents, strip);
+    if (input.type == SourceFileType::source_map) {
+      if (auto rewritten = rewriter.rewrite(input.path, prepared.contents)) {
+        prepared.contents = std::move(*rewritten);
+      }
     }
     prepared.entry = make_zip_entry(std::move(name), prepared.contents, level);
     return prepared;

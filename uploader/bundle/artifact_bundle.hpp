@@ -2,6 +2,7 @@
 
 #include "uploader/bundle/chunk.hpp"
 #include "uploader/bundle/manifest.hpp"
+#include "uploader/bundle/map_rewrite.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -23,9 +24,9 @@ struct BundleSettings {
   std::uint64_t chunk_size = 8 * 1024 * 1024;
   int compression_level = 1; // libdeflate 1..12
   unsigned threads = 2;
-  // Removed from the start of each map's `sources` (--strip-prefix); empty:
-  // maps are stored exactly as built.
-  std::vector<std::string> strip_prefixes;
+  // How each map's uploaded copy is prepared (source paths, index maps,
+  // missing source texts).
+  MapRewriteSettings map_rewrite;
 };
 
 // What was written: the bundle file, its SHA-1, its chunks and its id.

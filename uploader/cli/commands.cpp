@@ -55,7 +55,11 @@ const std::array k_commands{
             "(--bundle FILE | --from-server | DIR)\n\n"
             "Lines and columns are 1-based. Maps come from DIR (default: the "
             "current\nfolder) before upload deletes them, or from a bundle "
-            "written by\n'upload --dry-run --bundle-out FILE'.",
+            "written by\n'upload --dry-run --bundle-out FILE'.\n\n"
+            "--event lists the frames newest first, as Sentry shows them, "
+            "marked in app or\nnot as Sentry decides it (not in app when "
+            "resolved into node_modules/, else\nthe SDK's in_app). It exits "
+            "0 when every in-app frame resolves.",
             resolve_options(), true, run_resolve},
     Command{"doctor",
             "Check the setup: tokens, scopes, organization, project, env "

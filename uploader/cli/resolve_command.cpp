@@ -13,9 +13,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <iostream>
+#include <ranges>
 
 namespace uploader::cli {
 
@@ -29,7 +31,9 @@ constexpr std::array k_resolve_options{
                "Look maps up in this artifact bundle (written by upload "
                "--bundle-out) instead of a folder"},
     OptionSpec{"event", 'e', Arity::value, "FILE",
-               "Resolve every JavaScript frame of this event (JSON)"},
+               "Resolve every JavaScript frame of this event (JSON), printed "
+               "newest first and marked [in app] or [not in app] as Sentry "
+               "decides it"},
     OptionSpec{"from-server", 0, Arity::flag, "",
                "With --event: download the bundles Sentry holds for the "
                "event's frames (reads SENTRY_READ_TOKEN, else "
@@ -38,7 +42,8 @@ constexpr std::array k_resolve_options{
                "Lines of source shown around each position (default 3; 5 "
                "in --event --json)"},
     OptionSpec{"json", 0, Arity::flag, "",
-               "Print JSON: the position, or the symbolicated event"},
+               "Print JSON: the position, or the symbolicated event (in its "
+               "own frame order, with Sentry's in_app)"},
     OptionSpec{"org", 'o', Arity::value, "ORG",
                "--from-server: organization slug"},
     OptionSpec{"project", 'p', Arity::repeated, "PROJECT",
@@ -206,6 +211,80 @@ int run_position(const ParsedArgs &args) {
   return static_cast<int>(ExitCode::ok);
 }
 
+// Where --event finds the maps: --bundle FILE, --from-server or a folder.
+void add_event_artifacts(const ParsedArgs &args,
+                         const resolve::EventNeeds &needs,
+                         resolve::ArtifactSet &artifacts) {
+  if (auto bundle = args.value("bundle")) {
+    artifacts.add_bundle(bundle::read_artifact_bundle(*bundle), *bundle);
+    return;
+  }
+  if (!args.has("from-server")) {
+    artifacts.add_folder(folder_argument(args, 0));
+    return;
+  }
+  config::ConfigInputs inputs = config_inputs(args);
+  auto token = find_read_token(inputs);
+  if (!token) {
+    config::Config config = config::load_config(inputs);
+    if (config.auth_token) {
+      token = config.auth_token;
+    }
+  }
+  if (!token) {
+    throw AuthError("no token: set SENTRY_READ_TOKEN (a token with "
+                    "project:read and event:read) or SENTRY_AUTH_TOKEN");
+  }
+  ReadSession session(args, *token);
+  size_t count = resolve::add_server_bundles(
+      session.api(), session.org(), session.project(), needs, artifacts);
+  util::log_info("downloaded " + std::to_string(count) +
+                 " artifact bundle(s) from Sentry");
+}
+
+// Every in-app frame (as Sentry decides it after symbolication) resolved;
+// third-party frames may lack maps. Without any in-app frame, all must.
+bool event_resolved(const std::vector<resolve::FrameResult> &frames) {
+  bool any_in_app = false;
+  for (const auto &frame : frames) {
+    if (frame.in_app && !frame.original) {
+      return false;
+    }
+    any_in_app = any_in_app || frame.in_app;
+  }
+  return any_in_app || std::ranges::all_of(frames, [](const auto &frame) {
+           return frame.original.has_value();
+         });
+}
+
+void print_event_frame(const resolve::FrameResult &frame) {
+  std::cout << "at " << (frame.function.empty() ? "?" : frame.function) << " ("
+            << frame.abs_path << ":" << frame.line << ":" << frame.column << ")"
+            << (frame.in_app ? " [in app]" : " [not in app]") << "\n";
+  if (!frame.original) {
+    std::cout << "   not resolved: " << frame.why << "\n";
+    return;
+  }
+  const auto &original = *frame.original;
+  std::cout << "   -> " << original.source << ":" << original.line << ":"
+            << original.column
+            << (original.name ? " (" + *original.name + ")" : "") << " ["
+            << resolve::to_string(frame.found_by) << "]\n";
+  if (original.context_line) {
+    std::cout << "      " << original.line << " | " << *original.context_line
+              << "\n";
+  }
+}
+
+// Events store frames oldest first; Sentry's issue page (and so this list)
+// shows the newest, the throwing frame, first.
+void print_event_frames(const std::vector<resolve::FrameResult> &frames) {
+  std::cout << "frames newest first (as Sentry shows them):\n";
+  for (const auto &frame : std::views::reverse(frames)) {
+    print_event_frame(frame);
+  }
+}
+
 int run_event(const ParsedArgs &args) {
   std::string path = *args.value("event");
   std::error_code ec;
@@ -222,69 +301,23 @@ int run_event(const ParsedArgs &args) {
   std::string text = util::read_file(path);
   resolve::EventNeeds needs = resolve::event_needs(text, path);
   resolve::ArtifactSet artifacts;
-  if (auto bundle = args.value("bundle")) {
-    artifacts.add_bundle(bundle::read_artifact_bundle(*bundle), *bundle);
-  } else if (args.has("from-server")) {
-    config::ConfigInputs inputs = config_inputs(args);
-    auto token = find_read_token(inputs);
-    if (!token) {
-      config::Config config = config::load_config(inputs);
-      if (config.auth_token) {
-        token = config.auth_token;
-      }
-    }
-    if (!token) {
-      throw AuthError("no token: set SENTRY_READ_TOKEN (a token with "
-                      "project:read and event:read) or SENTRY_AUTH_TOKEN");
-    }
-    ReadSession session(args, *token);
-    size_t count = resolve::add_server_bundles(
-        session.api(), session.org(), session.project(), needs, artifacts);
-    util::log_info("downloaded " + std::to_string(count) +
-                   " artifact bundle(s) from Sentry");
-  } else {
-    artifacts.add_folder(folder_argument(args, 0));
-  }
+  add_event_artifacts(args, needs, artifacts);
   bool as_json = args.has("json");
   auto result = resolve::symbolicate_event(
       text, path, artifacts, context_option(args, as_json ? 5 : 0));
-  size_t resolved = 0;
-  size_t in_app = 0;
-  size_t in_app_unresolved = 0;
-  for (const auto &frame : result.frames) {
-    resolved += frame.original ? 1 : 0;
-    in_app += frame.in_app ? 1 : 0;
-    in_app_unresolved += frame.in_app && !frame.original ? 1 : 0;
-  }
-  // Third-party frames (not in app) may lack maps; the app's own may not.
-  bool ok =
-      in_app > 0 ? in_app_unresolved == 0 : resolved == result.frames.size();
   if (as_json) {
+    // The event as Sentry stores it: its own frame order.
     std::cout << util::redact(result.symbolicated_json) << "\n";
   } else {
-    for (const auto &frame : result.frames) {
-      std::cout << "at " << (frame.function.empty() ? "?" : frame.function)
-                << " (" << frame.abs_path << ":" << frame.line << ":"
-                << frame.column << ")" << (frame.in_app ? "" : " [not in app]")
-                << "\n";
-      if (!frame.original) {
-        std::cout << "   not resolved: " << frame.why << "\n";
-        continue;
-      }
-      const auto &original = *frame.original;
-      std::cout << "   -> " << original.source << ":" << original.line << ":"
-                << original.column
-                << (original.name ? " (" + *original.name + ")" : "") << " ["
-                << resolve::to_string(frame.found_by) << "]\n";
-      if (original.context_line) {
-        std::cout << "      " << original.line << " | "
-                  << *original.context_line << "\n";
-      }
-    }
+    print_event_frames(result.frames);
   }
+  size_t resolved = std::ranges::count_if(result.frames, [](const auto &frame) {
+    return frame.original.has_value();
+  });
   util::log_info("resolved " + std::to_string(resolved) + " of " +
                  std::to_string(result.frames.size()) + " JavaScript frames");
-  return static_cast<int>(ok ? ExitCode::ok : ExitCode::failure);
+  return static_cast<int>(event_resolved(result.frames) ? ExitCode::ok
+                                                        : ExitCode::failure);
 }
 
 } // namespace

@@ -42,9 +42,17 @@ constexpr std::array k_upload_options{
     OptionSpec{"strip-common-prefix", 0, Arity::flag, "",
                "Remove the folder prefix that all absolute source paths of a "
                "map share (after the --strip-prefix ones)"},
+    OptionSpec{"source-root", 0, Arity::value, "DIR",
+               "Name the maps' sources relative to this folder, as Sentry "
+               "shows them (default: the working directory)"},
+    OptionSpec{"keep-source-paths", 0, Arity::flag, "",
+               "Keep the maps' source paths as built (sentry-cli's "
+               "behaviour; --strip-prefix still applies)"},
+    OptionSpec{"no-inline-sources", 0, Arity::flag, "",
+               "Do not add missing sourcesContent from the source files"},
     OptionSpec{"no-rewrite", 0, Arity::flag, "",
-               "Upload the maps exactly as they are on disk (ignores "
-               "--strip-prefix and --strip-common-prefix)"},
+               "Upload the maps exactly as they are on disk: no source "
+               "paths, no flattened index maps, no added source texts"},
     OptionSpec{"ext", 'x', Arity::repeated, "EXT",
                "File extensions to take from folders (default: js cjs mjs "
                "map jsbundle bundle; replaces the defaults)"},
@@ -134,6 +142,38 @@ upload::ReleaseSteps read_release_steps(const ParsedArgs &args) {
   return steps;
 }
 
+// How the uploaded copies of the maps are prepared.
+bundle::MapRewriteSettings map_rewrite_settings(const ParsedArgs &args) {
+  bundle::MapRewriteSettings settings;
+  settings.strip_prefixes = args.values("strip-prefix");
+  if (args.has("strip-common-prefix")) {
+    settings.strip_prefixes.push_back("~"); // as sentry-cli passes it
+  }
+  settings.rewrite_paths = !args.has("keep-source-paths");
+  settings.inline_sources = !args.has("no-inline-sources");
+  if (auto root = args.value("source-root")) {
+    std::error_code ec;
+    if (!fs::is_directory(*root, ec)) {
+      throw UsageError("--source-root " + *root +
+                       ": no such folder; pass the folder your sources are "
+                       "in (the project root)");
+    }
+    settings.source_root = *root;
+  }
+  if (args.has("no-rewrite")) {
+    bool other = !settings.strip_prefixes.empty() || args.has("source-root") ||
+                 args.has("keep-source-paths") || args.has("no-inline-sources");
+    if (other) {
+      util::log_warn("--no-rewrite: the maps are uploaded unchanged; "
+                     "--strip-prefix, --strip-common-prefix, --source-root, "
+                     "--keep-source-paths and --no-inline-sources are "
+                     "ignored");
+    }
+    settings.enabled = false;
+  }
+  return settings;
+}
+
 // What the files are and what to do with them (everything but where they
 // go, which the configuration says).
 void read_file_settings(const ParsedArgs &args, upload::UploadRequest &r) {
@@ -148,17 +188,7 @@ void read_file_settings(const ParsedArgs &args, upload::UploadRequest &r) {
   r.plan.url_prefix = args.value("url-prefix").value_or("~");
   r.plan.sourcemap_headers = !args.has("no-sourcemap-reference");
   r.plan.debug_id_reference = args.has("debug-id-reference");
-  r.bundles.strip_prefixes = args.values("strip-prefix");
-  if (args.has("strip-common-prefix")) {
-    r.bundles.strip_prefixes.push_back("~"); // as sentry-cli passes it
-  }
-  if (args.has("no-rewrite")) {
-    if (!r.bundles.strip_prefixes.empty()) {
-      util::log_warn("--no-rewrite: the maps are uploaded unchanged, "
-                     "--strip-prefix and --strip-common-prefix are ignored");
-    }
-    r.bundles.strip_prefixes.clear();
-  }
+  r.bundles.map_rewrite = map_rewrite_settings(args);
   r.dry_run = args.has("dry-run");
   r.inject = args.has("inject");
   r.delete_after = args.has("delete-after");

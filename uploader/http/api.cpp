@@ -29,6 +29,7 @@ nlohmann::json Api::call(std::string_view method, std::string_view path,
   Request request;
   request.method = std::string(method);
   request.url = url(path);
+  request.expects_json = true;
   if (body != nullptr) {
     request.body = body->dump();
     request.headers.emplace_back("Content-Type: application/json");
@@ -38,16 +39,8 @@ nlohmann::json Api::call(std::string_view method, std::string_view path,
       response.status >= 300) {
     fail(request, response, what);
   }
-  if (response.body.empty()) {
-    return nlohmann::json::object();
-  }
-  auto json = nlohmann::json::parse(response.body, nullptr, false);
-  if (json.is_discarded()) {
-    throw Error("Sentry at " + m_base_url + " answered " + request.method +
-                " " + request.url + " with a body that is not JSON; is " +
-                m_base_url + " really a Sentry server?");
-  }
-  return json;
+  // send() turned an empty or broken body into a transport failure.
+  return nlohmann::json::parse(response.body);
 }
 
 std::string error_detail(const Response &response) {
@@ -105,6 +98,11 @@ void Api::fail(const Request &request, const Response &response,
                   "(or set SENTRY_CA_FILE) with that CA's certificate "
                   "(--insecure turns verification off, which exposes the "
                   "token)");
+    case TransportFailure::cut_off:
+      throw Error("Sentry's answer to " + target + " " +
+                  response.transport_error + " (" + tries +
+                  "); try again later, or check the URL and any proxy or "
+                  "load balancer in between");
     case TransportFailure::none:
     case TransportFailure::broken:
       break;

@@ -30,7 +30,8 @@ public:
 
   // Sends a JSON request (body omitted for GET) and returns the decoded
   // reply. `what` names the resource for messages ("organization 'acme'").
-  // Accepted statuses are 200-299; anything else throws via fail().
+  // Accepted statuses are 200-299 with a JSON body; anything else (an empty
+  // or cut-off body too, after the retries) throws via fail().
   nlohmann::json call(std::string_view method, std::string_view path,
                       const nlohmann::json *body, std::string_view what);
 

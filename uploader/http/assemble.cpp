@@ -52,7 +52,9 @@ AssembleResponse parse_assemble_response(const std::string &body) {
     result.state = AssembleState::error;
   } else {
     throw Error("Sentry answered the assemble request with an unknown state '" +
-                state + "'");
+                state +
+                "'; check the server's version and logs, or update "
+                "sentry-sourcemaps");
   }
   if (auto it = json.find("missingChunks");
       it != json.end() && it->is_array()) {
@@ -75,6 +77,7 @@ AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
   Request http_request;
   http_request.method = "POST";
   http_request.url = api.url(endpoint::artifact_bundle_assemble(org));
+  http_request.expects_json = true;
   http_request.headers.emplace_back("Content-Type: application/json");
   http_request.body = to_json_body(request);
   Response response = api.send(http_request);
@@ -107,6 +110,7 @@ assemble_release_bundle(Api &api, std::string_view org,
   Request http_request;
   http_request.method = "POST";
   http_request.url = api.url(endpoint::release_assemble(org, version));
+  http_request.expects_json = true;
   http_request.headers.emplace_back("Content-Type: application/json");
   nlohmann::ordered_json body;
   body["checksum"] = checksum;

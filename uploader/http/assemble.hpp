@@ -30,8 +30,9 @@ struct AssembleResponse {
 
 std::string_view to_string(AssembleState state);
 
-// Sends one assemble request; throws through Api::fail on HTTP errors and
-// Error on an unknown state.
+// Sends one assemble request (retried, as repeating it is safe); throws
+// through Api::fail on HTTP errors and on an answer cut off or without JSON,
+// and Error on an unknown state.
 AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
                                           const AssembleRequest &request);
 

@@ -79,6 +79,8 @@ struct Transfer {
   bool stalled = false;
   // The request timeout is what was left before --deadline.
   bool deadline_bound = false;
+  // The blank line that ends the answer's header block arrived.
+  bool headers_complete = false;
 };
 
 size_t on_body(char *data, size_t size, size_t count, void *self) {
@@ -87,10 +89,16 @@ size_t on_body(char *data, size_t size, size_t count, void *self) {
 }
 
 size_t on_header(char *data, size_t size, size_t count, void *self) {
-  auto &response = static_cast<Transfer *>(self)->response;
+  auto *transfer = static_cast<Transfer *>(self);
+  auto &response = transfer->response;
   std::string_view line(data, size * count);
   if (line.starts_with("HTTP/")) {
     response.headers.clear(); // a new response (after 100 Continue)
+    transfer->headers_complete = false;
+    return size * count;
+  }
+  if (line == "\r\n" || line == "\n") {
+    transfer->headers_complete = true;
     return size * count;
   }
   size_t colon = line.find(':');
@@ -150,6 +158,39 @@ TransportFailure classify(CURLcode code) {
   default:
     return TransportFailure::broken;
   }
+}
+
+// How the answer was cut off, as it reads after "Sentry's answer to POST
+// url", or nullopt when it came whole. libcurl takes a header block that
+// ends at the close for a whole answer (CURLE_OK, status 200, no body) and
+// names a short body only in its error text; either way the caller did not
+// get Sentry's word, which is a transport failure, not an answer.
+std::optional<std::string> cut_off_answer(const Transfer &transfer,
+                                          CURLcode code) {
+  if (code == CURLE_OK) {
+    if (transfer.headers_complete) {
+      return std::nullopt;
+    }
+    return std::string("was cut off inside its headers; the connection "
+                       "dropped");
+  }
+  // A reset before any answer is a dropped connection, not a cut-off one.
+  bool reset_mid_body = code == CURLE_RECV_ERROR && transfer.headers_complete;
+  if (code != CURLE_PARTIAL_FILE && !reset_mid_body) {
+    return std::nullopt;
+  }
+  curl_off_t received = 0;
+  curl_off_t announced = -1;
+  curl_easy_getinfo(transfer.easy.get(), CURLINFO_SIZE_DOWNLOAD_T, &received);
+  curl_easy_getinfo(transfer.easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+                    &announced);
+  std::string size = announced >= 0 ? std::to_string(received) + " of " +
+                                          std::to_string(announced) + " bytes"
+                                    : std::to_string(received) +
+                                          " bytes, before the end of its body";
+  std::string how =
+      reset_mid_body ? "the connection was reset" : "the connection dropped";
+  return "was cut off after " + size + "; " + how;
 }
 
 // `line` with its value hidden if it is one of `extra` (--header: values
@@ -353,7 +394,11 @@ struct Client::Impl {
 
   void finish(Transfer &transfer, CURLcode code, const Request &request) {
     Response &response = transfer.response;
-    if (code == CURLE_OK) {
+    if (auto cut = cut_off_answer(transfer, code)) {
+      response.status = 0;
+      response.failure = TransportFailure::cut_off;
+      response.transport_error = *cut;
+    } else if (code == CURLE_OK) {
       curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE,
                         &response.status);
     } else {

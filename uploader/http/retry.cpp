@@ -1,5 +1,7 @@
 #include "uploader/http/retry.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <ctime>
@@ -36,6 +38,57 @@ bool is_retryable(const Request &request, const Response &response) {
   }
   return response.failure == TransportFailure::connect ||
          (response.transport_error.empty() && response.status == 429);
+}
+
+namespace {
+
+// The 1-based byte at which `text` stops being JSON (past its end when the
+// text ran out first), or nullopt when it is JSON.
+std::optional<std::size_t> json_error_byte(const std::string &text) {
+  try {
+    nlohmann::json parsed = nlohmann::json::parse(text);
+    static_cast<void>(parsed);
+  } catch (const nlohmann::json::parse_error &error) {
+    return error.byte;
+  }
+  return std::nullopt;
+}
+
+// What is wrong with a body that should be JSON, as it reads after "Sentry's
+// answer to POST url", or nullopt when it is whole JSON.
+std::optional<std::string> json_body_problem(const Response &response) {
+  std::string status = std::to_string(response.status);
+  const std::string &body = response.body;
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return "was " + status + " with an empty body where JSON was expected";
+  }
+  auto error_byte = json_error_byte(body);
+  if (!error_byte) {
+    return std::nullopt;
+  }
+  // The parser ran out of bytes, not into a wrong one: the end is missing.
+  if (*error_byte > body.size()) {
+    return "was " + status + " with JSON that stops unfinished after " +
+           std::to_string(body.size()) + " bytes";
+  }
+  return "was " + status +
+         " with a body that is not JSON, as if the URL were not a Sentry "
+         "server";
+}
+
+} // namespace
+
+void mark_incomplete_answer(const Request &request, Response &response) {
+  bool success = response.transport_error.empty() && response.status >= 200 &&
+                 response.status < 300;
+  if (!request.expects_json || !success) {
+    return;
+  }
+  if (auto problem = json_body_problem(response)) {
+    response.status = 0;
+    response.failure = TransportFailure::cut_off;
+    response.transport_error = *problem;
+  }
 }
 
 std::optional<std::chrono::milliseconds>
@@ -82,9 +135,22 @@ std::chrono::milliseconds retry_delay(const Response &response, int attempt,
 namespace {
 
 std::string describe(const Response &response) {
+  if (response.failure == TransportFailure::cut_off) {
+    return "the answer " + response.transport_error;
+  }
   return response.transport_error.empty()
              ? "HTTP " + std::to_string(response.status)
              : response.transport_error;
+}
+
+std::vector<Response> send_checked(Transport &transport,
+                                   const std::vector<Request> &requests,
+                                   size_t concurrency) {
+  std::vector<Response> responses = transport.send_all(requests, concurrency);
+  for (size_t i = 0; i < responses.size(); ++i) {
+    mark_incomplete_answer(requests[i], responses[i]);
+  }
+  return responses;
 }
 
 } // namespace
@@ -94,7 +160,8 @@ std::vector<Response> send_with_retry(Transport &transport,
                                       size_t concurrency,
                                       const RetryPolicy &policy,
                                       const RetryObserver &observer) {
-  std::vector<Response> responses = transport.send_all(requests, concurrency);
+  std::vector<Response> responses =
+      send_checked(transport, requests, concurrency);
   std::mt19937 random(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   for (int attempt = 1; attempt <= policy.max_retries; ++attempt) {
@@ -125,7 +192,8 @@ std::vector<Response> send_with_retry(Transport &transport,
     for (size_t i : again) {
       subset.push_back(requests[i]);
     }
-    std::vector<Response> retried = transport.send_all(subset, concurrency);
+    std::vector<Response> retried =
+        send_checked(transport, subset, concurrency);
     for (size_t k = 0; k < again.size(); ++k) {
       retried[k].attempts = attempt + 1;
       responses[again[k]] = std::move(retried[k]);

@@ -11,8 +11,8 @@ namespace uploader::http {
 
 // How failed requests are repeated. sentry-cli retries only 502/503/504/
 // 507/524 and sets no deadline; we also retry 408, 429 (honouring
-// Retry-After), 500, dropped connections and timeouts, within a total
-// deadline.
+// Retry-After), 500, dropped connections, cut-off answers and timeouts,
+// within a total deadline.
 struct RetryPolicy {
   int max_retries = 5;
   std::chrono::milliseconds initial_delay{1000};
@@ -24,12 +24,20 @@ struct RetryPolicy {
 };
 
 // Whether `response` is worth repeating: a transport failure other than
-// TLS or the deadline, or one of 408, 429, 500, 502, 503, 504, 507, 524.
+// TLS or the deadline (a dropped connection, an answer cut off), or one of
+// 408, 429, 500, 502, 503, 504, 507, 524.
 bool is_retryable(const Response &response);
 
 // Same, for `request`: one that is not idempotent is repeated only when
 // the server surely did not act on it (no connection, or 429).
 bool is_retryable(const Request &request, const Response &response);
+
+// Turns a 2xx answer to a request that `expects_json` whose body is empty,
+// cut-off JSON or no JSON at all into the transport failure it is (`cut_off`,
+// no status), so it is retried and reported like a dropped connection.
+// send_with_retry applies it to every answer; the Client itself marks
+// answers whose headers or body stop before their announced end.
+void mark_incomplete_answer(const Request &request, Response &response);
 
 // Parses a Retry-After value: delay seconds, or an HTTP date relative to
 // `now`. Returns nullopt for anything else.
@@ -49,7 +57,7 @@ using RetryObserver = std::function<void(std::string_view)>;
 // Sends each request, repeating those whose response is retryable (on their
 // own, not the whole batch) until they succeed, the attempts run out or the
 // deadline passes. Returns the last response of each request, in order,
-// with `attempts` set.
+// with `attempts` set, each passed through mark_incomplete_answer.
 std::vector<Response> send_with_retry(Transport &transport,
                                       const std::vector<Request> &requests,
                                       size_t concurrency,

@@ -38,6 +38,9 @@ struct Request {
   // False for requests that must not run twice (creating a deploy): they
   // are retried only when the server surely did not act on them.
   bool idempotent = true;
+  // The caller reads the 2xx answer as JSON: one whose body is empty or not
+  // whole JSON is an answer cut off on the way (see mark_incomplete_answer).
+  bool expects_json = false;
 };
 
 // Why a request got no HTTP answer.
@@ -48,6 +51,8 @@ enum class TransportFailure {
   deadline, // the total deadline passed (not retried)
   tls,      // certificate or handshake failure (not retried)
   broken,   // reset, dropped, empty reply: it may or may not have arrived
+  cut_off,  // the answer came incomplete (headers or body cut off, or no
+            // JSON where JSON was expected): the request may have acted
 };
 
 struct Response {
@@ -55,7 +60,9 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers; // names lowercase
   std::string body;
   // Empty when an HTTP exchange completed; otherwise what went wrong on the
-  // way (refused, reset, timed out, TLS), and no status.
+  // way (refused, reset, timed out, TLS, cut off), and no status. For
+  // `cut_off` it reads on from "Sentry's answer to POST url ...", e.g.
+  // "was cut off after 37 of 120 bytes; the connection dropped".
   std::string transport_error;
   TransportFailure failure = TransportFailure::none;
   // How many times the request was sent (set by send_with_retry).

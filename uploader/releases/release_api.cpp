@@ -125,6 +125,8 @@ ReleaseApi::Exchange ReleaseApi::send(const std::string &method,
                                       bool idempotent) {
   Exchange exchange;
   exchange.request.idempotent = idempotent;
+  // Every answer but a DELETE's is a release, a deploy or a list.
+  exchange.request.expects_json = method != "DELETE";
   exchange.request.method = method;
   exchange.request.url = m_api.url(path);
   if (body != nullptr) {

@@ -1,5 +1,6 @@
 #include "uploader/resolve/event.hpp"
 
+#include "uploader/resolve/in_app.hpp"
 #include "uploader/util/error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -101,6 +102,15 @@ std::optional<std::uint32_t> position_of(const json &frame, const char *key) {
   return it->get<std::uint32_t>();
 }
 
+// The SDK's `in_app`, when it sent one.
+std::optional<bool> sdk_in_app(const json &frame, const FrameKeys &keys) {
+  auto it = frame.find(keys.in_app);
+  if (it == frame.end() || !it->is_boolean()) {
+    return std::nullopt;
+  }
+  return it->get<bool>();
+}
+
 bool is_js_frame(const json &frame) {
   FrameKeys keys = keys_of(frame);
   return frame.is_object() && frame.contains(keys.abs_path) &&
@@ -159,6 +169,58 @@ json frames_of(json &value) {
     return json();
   }
   return (*stacktrace)["frames"];
+}
+
+// The original source around the line, in the event's form.
+void write_context(json &frame, const FrameKeys &keys,
+                   const OriginalPosition &original) {
+  if (original.context_line && keys.api) {
+    // The API's form: [[line number, text], ...].
+    json context = json::array();
+    std::uint32_t n =
+        original.line - static_cast<std::uint32_t>(original.pre_context.size());
+    for (const auto &line : original.pre_context) {
+      context.push_back({n++, line});
+    }
+    context.push_back({n++, *original.context_line});
+    for (const auto &line : original.post_context) {
+      context.push_back({n++, line});
+    }
+    frame["context"] = std::move(context);
+  } else if (original.context_line) {
+    frame["context_line"] = *original.context_line;
+    frame["pre_context"] = original.pre_context;
+    frame["post_context"] = original.post_context;
+  }
+}
+
+// Rewrites a resolved frame the way Sentry stores it: original location,
+// context, the map it came from and the in_app Sentry decided.
+void write_resolved(json &frame, const FrameKeys &keys, const FrameResult &out,
+                    std::optional<bool> in_app) {
+  const OriginalPosition &original = *out.original;
+  if (in_app) {
+    frame[keys.in_app] = *in_app;
+  }
+  frame[keys.abs_path] = original.source;
+  if (!keys.api) {
+    frame["abs_path"] = original.source; // also for filename-only frames
+  }
+  frame["filename"] = clean_filename(original.source);
+  frame[keys.lineno] = original.line;
+  frame[keys.colno] = original.column;
+  write_context(frame, keys, original);
+  if (keys.api) {
+    frame["mapUrl"] = out.map_url;
+    frame["map"] = out.map_url.substr(out.map_url.rfind('/') + 1);
+  } else {
+    if (!frame.contains("data") || !frame["data"].is_object()) {
+      frame["data"] = json::object();
+    }
+    frame["data"]["sourcemap"] = out.map_url;
+    frame["data"]["resolved_with"] = std::string(to_string(out.found_by));
+    frame["data"]["symbolicated"] = true;
+  }
 }
 
 } // namespace
@@ -224,8 +286,7 @@ EventResult symbolicate_event(std::string_view event_json,
       out.function = frame.value("function", json("")).is_string()
                          ? frame.value("function", "")
                          : "";
-      out.in_app = frame.value(keys.in_app, json(false)).is_boolean() &&
-                   frame.value(keys.in_app, false);
+      std::optional<bool> in_app = sdk_in_app(frame, keys);
       if (auto it = images.find(out.abs_path); it != images.end()) {
         out.debug_id = it->second;
       }
@@ -243,45 +304,13 @@ EventResult symbolicate_event(std::string_view event_json,
         }
       }
       if (out.original) {
-        const OriginalPosition &original = *out.original;
-        frame[keys.abs_path] = original.source;
-        if (!keys.api) {
-          frame["abs_path"] = original.source; // also for filename-only frames
-        }
-        frame["filename"] = clean_filename(original.source);
-        frame[keys.lineno] = original.line;
-        frame[keys.colno] = original.column;
-        if (original.context_line && keys.api) {
-          // The API's form: [[line number, text], ...].
-          json context = json::array();
-          std::uint32_t n = original.line - static_cast<std::uint32_t>(
-                                                original.pre_context.size());
-          for (const auto &line : original.pre_context) {
-            context.push_back({n++, line});
-          }
-          context.push_back({n++, *original.context_line});
-          for (const auto &line : original.post_context) {
-            context.push_back({n++, line});
-          }
-          frame["context"] = std::move(context);
-        } else if (original.context_line) {
-          frame["context_line"] = *original.context_line;
-          frame["pre_context"] = original.pre_context;
-          frame["post_context"] = original.post_context;
-        }
-        if (keys.api) {
-          frame["mapUrl"] = out.map_url;
-          frame["map"] = out.map_url.substr(out.map_url.rfind('/') + 1);
-        } else {
-          if (!frame.contains("data") || !frame["data"].is_object()) {
-            frame["data"] = json::object();
-          }
-          frame["data"]["sourcemap"] = out.map_url;
-          frame["data"]["resolved_with"] = std::string(to_string(out.found_by));
-          frame["data"]["symbolicated"] = true;
-        }
+        // Sentry decides again from the original path (node_modules, ...).
+        in_app = symbolicated_in_app(out.abs_path, out.map_url,
+                                     out.original->source, in_app);
+        write_resolved(frame, keys, out, in_app);
         changed = true;
       }
+      out.in_app = in_app.value_or(false);
       result.frames.push_back(std::move(out));
     }
     if (changed) {

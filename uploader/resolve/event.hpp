@@ -9,12 +9,16 @@
 
 namespace uploader::resolve {
 
-// One JavaScript frame of an event and what resolve found for it.
+// One JavaScript frame of an event and what resolve found for it, in the
+// event's order (oldest first, the throwing frame last).
 struct FrameResult {
   std::string abs_path;
   std::uint32_t line = 0;
   std::uint32_t column = 0;
   std::string function;
+  // As Sentry stores it: for a resolved frame decided from its original
+  // path (resolve::symbolicated_in_app), else the SDK's flag (false when
+  // the event has none).
   bool in_app = false;
   std::optional<std::string> debug_id; // from debug_meta.images
   std::optional<OriginalPosition> original;
@@ -37,9 +41,9 @@ struct EventNeeds {
 
 struct EventResult {
   std::vector<FrameResult> frames;
-  // The event with each resolved frame rewritten the way Sentry shows it
-  // (original file, line, column, context, `data.sourcemap`), and the
-  // minified frames kept in `raw_stacktrace`.
+  // The event with each resolved frame rewritten the way Sentry stores it
+  // (original file, line, column, context, `data.sourcemap`, `in_app`), and
+  // the minified frames kept in `raw_stacktrace`.
   std::string symbolicated_json;
 };
 

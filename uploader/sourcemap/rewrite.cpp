@@ -1,54 +1,10 @@
 #include "uploader/sourcemap/rewrite.hpp"
 
-#include "uploader/sourcemap/json.hpp"
-#include "uploader/sourcemap/source_map.hpp"
-
 #include <algorithm>
 
 namespace uploader::sourcemap {
 
 namespace {
-
-// A JsonString for `value`, kept alive in `map.owned`.
-JsonString owned_string(ParsedMap &map, const std::string &value) {
-  std::string quoted;
-  append_json_string(quoted, value);
-  map.owned.push_back(quoted.substr(1, quoted.size() - 2));
-  const std::string &raw = map.owned.back();
-  return JsonString{raw, raw.find('\\') != std::string::npos};
-}
-
-// Every source of `map` and its sections, decoded.
-void collect_sources(const ParsedMap &map, std::vector<std::string> &out) {
-  for (const auto &source : map.sources) {
-    out.push_back(source.decode());
-  }
-  for (const auto &section : map.sections) {
-    if (section.map) {
-      collect_sources(*section.map, out);
-    }
-  }
-}
-
-void strip_sources(ParsedMap &map, const std::vector<std::string> &prefixes) {
-  for (auto &source : map.sources) {
-    std::string value = source.decode();
-    for (std::string prefix : prefixes) {
-      if (!prefix.ends_with('/')) {
-        prefix += '/';
-      }
-      if (value.starts_with(prefix)) {
-        source = owned_string(map, value.substr(prefix.size()));
-        break;
-      }
-    }
-  }
-  for (auto &section : map.sections) {
-    if (section.map) {
-      strip_sources(*section.map, prefixes);
-    }
-  }
-}
 
 bool is_absolute_source(std::string_view source) {
   if (source.starts_with('/')) {
@@ -124,29 +80,36 @@ common_source_prefix(const std::vector<std::string> &sources) {
   return prefix;
 }
 
-std::string strip_source_prefixes(std::string_view map_text,
-                                  const std::vector<std::string> &prefixes) {
-  ParsedMap map = parse_source_map(map_text);
+std::vector<std::string>
+effective_strip_prefixes(const std::vector<std::string> &prefixes,
+                         const std::vector<std::string> &sources) {
   std::vector<std::string> effective;
   bool common = false;
-  for (const auto &prefix : prefixes) {
+  for (std::string prefix : prefixes) {
     if (prefix == "~") {
       common = true;
-    } else {
-      effective.push_back(prefix);
+      continue;
+    }
+    if (!prefix.ends_with('/')) {
+      prefix += '/';
+    }
+    effective.push_back(std::move(prefix));
+  }
+  if (auto prefix = common ? common_source_prefix(sources) : std::nullopt) {
+    effective.push_back(*prefix + (prefix->ends_with('/') ? "" : "/"));
+  }
+  return effective;
+}
+
+std::optional<std::string>
+strip_first_prefix(std::string_view source,
+                   const std::vector<std::string> &prefixes) {
+  for (const auto &prefix : prefixes) {
+    if (source.starts_with(prefix)) {
+      return std::string(source.substr(prefix.size()));
     }
   }
-  if (common) {
-    std::vector<std::string> sources;
-    collect_sources(map, sources);
-    if (auto prefix = common_source_prefix(sources)) {
-      effective.push_back(*prefix);
-    }
-  }
-  strip_sources(map, effective);
-  std::string out;
-  write_source_map(map, MapWriteOptions{}, out);
-  return out;
+  return std::nullopt;
 }
 
 } // namespace uploader::sourcemap

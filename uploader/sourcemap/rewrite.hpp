@@ -14,14 +14,19 @@ namespace uploader::sourcemap {
 std::optional<std::string>
 common_source_prefix(const std::vector<std::string> &sources);
 
-// Returns `map_text` re-serialised with, in each `sources` entry, the first
-// of `prefixes` it starts with removed (a `/` is appended to a prefix that
-// lacks one), as `sentry-cli sourcemaps upload --strip-prefix` does. A
-// prefix `~` stands for common_source_prefix() of the map's sources, tried
-// after the others (`--strip-common-prefix`). Index maps have their
-// sections rewritten the same way. Throws JsonError (with the byte offset)
-// on a malformed map.
-std::string strip_source_prefixes(std::string_view map_text,
-                                  const std::vector<std::string> &prefixes);
+// The prefixes `--strip-prefix` removes from `sources`, in the order they
+// are tried: each of `prefixes` with a `/` appended when it lacks one, and
+// for `~` (`--strip-common-prefix`) the common_source_prefix() of `sources`,
+// tried after the others.
+std::vector<std::string>
+effective_strip_prefixes(const std::vector<std::string> &prefixes,
+                         const std::vector<std::string> &sources);
+
+// `source` without the first of `prefixes` (from effective_strip_prefixes)
+// it starts with, as `sentry-cli sourcemaps upload --strip-prefix` does;
+// nullopt when none matches.
+std::optional<std::string>
+strip_first_prefix(std::string_view source,
+                   const std::vector<std::string> &prefixes);
 
 } // namespace uploader::sourcemap

@@ -489,12 +489,21 @@ void write_map(const ParsedMap &map, const MapWriteOptions &options, bool root,
 
 } // namespace
 
+JsonString own_string(ParsedMap &map, std::string_view value) {
+  std::string quoted;
+  append_json_string(quoted, value);
+  map.owned.push_back(quoted.substr(1, quoted.size() - 2));
+  const std::string &raw = map.owned.back();
+  return JsonString{raw, raw.find('\\') != std::string::npos};
+}
+
 std::size_t skip_junk_header(std::string_view text) {
-  if (text.empty() || !is_junk_byte(text[0])) {
-    return 0;
+  std::size_t start = text.starts_with(k_utf8_bom) ? k_utf8_bom.size() : 0;
+  if (text.size() == start || !is_junk_byte(text[start])) {
+    return start;
   }
   bool need_newline = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = start; i < text.size(); ++i) {
     char c = text[i];
     if (need_newline && c != '\n') {
       throw JsonError("expected a newline after the junk header", i);

@@ -48,9 +48,17 @@ struct ParsedMap {
   std::deque<std::string> owned;
 };
 
-// Skips rust-sourcemap's "junk header" (a first line starting with one of
-// `)]}'`). Returns the offset where JSON starts; throws JsonError on a lone
-// `\r`.
+// Stores `value` in `map.owned` and returns it as a JsonString (escaped the
+// way serde_json writes it), for values a rewrite computes.
+JsonString own_string(ParsedMap &map, std::string_view value);
+
+// A UTF-8 byte-order mark (Windows tools write one; JSON forbids it, so
+// Sentry's parser would not read the map).
+inline constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
+
+// Skips a UTF-8 byte-order mark, then rust-sourcemap's "junk header" (a
+// first line starting with one of `)]}'`). Returns the offset where JSON
+// starts; throws JsonError on a lone `\r`.
 std::size_t skip_junk_header(std::string_view text);
 
 // Parses a map. Throws JsonError (malformed JSON or wrong field types, with

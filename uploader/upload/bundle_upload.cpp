@@ -53,7 +53,7 @@ bundle::BundleSettings bundle_settings(const BundleTarget &target,
   result.attributes.note = target.note;
   result.chunk_size = chunk_size;
   result.compression_level = settings.compression_level;
-  result.strip_prefixes = settings.strip_prefixes;
+  result.map_rewrite = settings.map_rewrite;
   result.threads = settings.threads;
   return result;
 }
@@ -80,10 +80,8 @@ std::string bundle_key(const std::string &files_key, size_t index,
                      std::to_string(settings.compression_level) + "\n" +
                      a.org.value_or("") + "\n" + a.project.value_or("") + "\n" +
                      a.release.value_or("") + "\n" + a.dist.value_or("") +
-                     "\n" + a.note.value_or("");
-  for (const auto &prefix : settings.strip_prefixes) {
-    text += "\nstrip " + prefix;
-  }
+                     "\n" + a.note.value_or("") + "\n" +
+                     bundle::describe(settings.map_rewrite);
   return util::to_hex(util::sha1(text));
 }
 

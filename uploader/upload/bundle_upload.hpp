@@ -25,7 +25,7 @@ struct BundleTarget {
 struct BundleUploadSettings {
   TransferSettings transfer;
   int compression_level = 1;
-  std::vector<std::string> strip_prefixes;
+  bundle::MapRewriteSettings map_rewrite;
   unsigned threads = 2;
   std::uint64_t max_request_size = 0; // 0: the server's
   size_t concurrency = 0;             // 0: the server's

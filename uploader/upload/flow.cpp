@@ -29,6 +29,7 @@ ServerFlow detect_flow(http::Api &api, const std::string &org,
                        const BundleUploadSettings &settings) {
   http::Request request;
   request.url = api.url(http::endpoint::chunk_upload(org));
+  request.expects_json = true;
   http::Response response = api.send(request);
   ServerFlow server;
   if (response.transport_error.empty() && response.status == 404) {
@@ -47,12 +48,8 @@ ServerFlow detect_flow(http::Api &api, const std::string &org,
       response.status >= 300) {
     api.fail(request, response, "organization '" + org + "'");
   }
-  auto json = nlohmann::json::parse(response.body, nullptr, false);
-  if (json.is_discarded()) {
-    throw Error("Sentry at " + api.base_url() + " answered GET " + request.url +
-                " with a body that is not JSON; is " + api.base_url() +
-                " really a Sentry server?");
-  }
+  // api.send turned an empty or broken body into a transport failure.
+  auto json = nlohmann::json::parse(response.body);
   server.options = http::parse_chunk_upload_options(json, api);
   if (settings.max_request_size > 0) {
     server.options->max_request_size = settings.max_request_size;
@@ -162,7 +159,7 @@ FlowResult upload_with_flow(http::Api &api, const ServerFlow &server,
                          : server.options         ? server.options->concurrency
                                                   : 4;
     result.release_files = upload_release_files(
-        api, releases, files, target, settings.strip_prefixes, concurrency,
+        api, releases, files, target, settings.map_rewrite, concurrency,
         [&](std::string_view line) { progress.phase(line); });
     return result;
   }

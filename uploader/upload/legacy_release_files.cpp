@@ -1,7 +1,6 @@
 #include "uploader/upload/legacy_release_files.hpp"
 
 #include "uploader/http/retry.hpp"
-#include "uploader/sourcemap/rewrite.hpp"
 #include "uploader/upload/progress.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
@@ -32,7 +31,7 @@ std::string last_segment(const std::string &url) {
 http::Request file_request(const http::Api &api, const std::string &path,
                            const bundle::BundleInput &file,
                            const BundleTarget &target,
-                           const std::vector<std::string> &strip_prefixes) {
+                           bundle::MapRewriter &rewriter) {
   http::Request request;
   request.method = "POST";
   request.url = api.url(path);
@@ -40,10 +39,10 @@ http::Request file_request(const http::Api &api, const std::string &path,
   content.name = "file";
   content.filename = last_segment(file.url);
   content.data = util::read_file(file.path);
-  if (file.type == bundle::SourceFileType::source_map &&
-      !strip_prefixes.empty()) {
-    content.data =
-        sourcemap::strip_source_prefixes(content.data, strip_prefixes);
+  if (file.type == bundle::SourceFileType::source_map) {
+    if (auto rewritten = rewriter.rewrite(file.path, content.data)) {
+      content.data = std::move(*rewritten);
+    }
   }
   request.parts.push_back(std::move(content));
   request.parts.push_back(field("name", file.url));
@@ -66,7 +65,7 @@ ReleaseFilesSummary
 upload_release_files(http::Api &api, releases::ReleaseApi &releases,
                      const std::vector<bundle::BundleInput> &files,
                      const BundleTarget &target,
-                     const std::vector<std::string> &strip_prefixes,
+                     const bundle::MapRewriteSettings &map_rewrite,
                      size_t concurrency, const PhaseReporter &report) {
   if (!target.release) {
     throw ConfigError("uploading release files needs a release");
@@ -91,8 +90,9 @@ upload_release_files(http::Api &api, releases::ReleaseApi &releases,
   }
   std::string path = releases.files_path(target.projects, version);
   std::vector<http::Request> requests;
+  bundle::MapRewriter rewriter(map_rewrite);
   for (const auto &file : files) {
-    requests.push_back(file_request(api, path, file, target, strip_prefixes));
+    requests.push_back(file_request(api, path, file, target, rewriter));
     summary.bytes_sent += requests.back().parts.front().data.size();
   }
   report("uploading " + std::to_string(files.size()) +

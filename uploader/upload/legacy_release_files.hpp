@@ -31,7 +31,7 @@ ReleaseFilesSummary
 upload_release_files(http::Api &api, releases::ReleaseApi &releases,
                      const std::vector<bundle::BundleInput> &files,
                      const BundleTarget &target,
-                     const std::vector<std::string> &strip_prefixes,
+                     const bundle::MapRewriteSettings &map_rewrite,
                      size_t concurrency, const PhaseReporter &report);
 
 } // namespace uploader::upload

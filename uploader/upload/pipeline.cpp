@@ -65,8 +65,8 @@ std::string stamp_key(const UploadRequest &request) {
          target.org + "\n" + util::join(target.projects) + "\n" +
          target.release.value_or("") + "\n" + target.dist.value_or("") + "\n" +
          request.plan.url_prefix + "\n" +
-         (request.delete_after ? "delete" : "keep") + "\nstrip " +
-         util::join(request.bundles.strip_prefixes) +
+         (request.delete_after ? "delete" : "keep") + "\n" +
+         bundle::describe(request.bundles.map_rewrite) +
          release_steps_key(request.release_steps);
 }
 

@@ -381,9 +381,7 @@ fs::path WriteResolver::resolve(const fs::path &path, const fs::path &root) {
   fs::path real = real_folder(path.parent_path()) / path.filename();
   fs::path real_root =
       real_folder(fs::is_directory(root) ? root : root.parent_path());
-  auto [root_end, real_it] = std::mismatch(real_root.begin(), real_root.end(),
-                                           real.begin(), real.end());
-  if (root_end != real_root.end()) {
+  if (!is_inside(real, real_root)) {
     throw Error("refusing to write " + path.string() + ": it resolves to " +
                 real.string() + ", outside of the searched folder " +
                 root.string());
@@ -416,6 +414,16 @@ void write_file_atomic(const fs::path &path, std::string_view bytes) {
   staged.commit();
 }
 
+bool is_inside(const fs::path &path, const fs::path &folder) {
+  fs::path base = folder;
+  if (base.has_relative_path() && base.filename().empty()) {
+    base = base.parent_path(); // "/a/b/" ends in an empty component
+  }
+  auto [folder_end, path_it] =
+      std::mismatch(base.begin(), base.end(), path.begin(), path.end());
+  return folder_end == base.end();
+}
+
 fs::path resolve_for_write(const fs::path &path, const fs::path &root) {
   std::error_code error;
   fs::path real = fs::canonical(path, error);
@@ -429,9 +437,7 @@ fs::path resolve_for_write(const fs::path &path, const fs::path &root) {
   if (!fs::is_directory(real_root)) {
     real_root = real_root.parent_path();
   }
-  auto [root_end, real_it] = std::mismatch(real_root.begin(), real_root.end(),
-                                           real.begin(), real.end());
-  if (root_end != real_root.end()) {
+  if (!is_inside(real, real_root)) {
     throw Error("refusing to write " + path.string() + ": it is a symlink to " +
                 real.string() + ", outside of the searched folder " +
                 root.string());

@@ -94,6 +94,12 @@ private:
   std::map<std::string, std::filesystem::path> m_folders;
 };
 
+// True if `path` is `folder` or lies below it, comparing whole components
+// (`/a/bc` is not inside `/a/b`). Both should be canonical: this does not
+// look at the disk.
+bool is_inside(const std::filesystem::path &path,
+               const std::filesystem::path &folder);
+
 // Returns the real file to write for `path` found while walking `root`:
 // symlinks are resolved, and the result must stay inside the real `root`
 // folder. Throws uploader::Error naming `path` if the link points outside,

@@ -53,6 +53,11 @@ std::string percent_encode_keeping(std::string_view text, Keep keep) {
   return out;
 }
 
+// `text` with every `%XX` (two hex digits) replaced by that byte; a `%`
+// not followed by two hex digits stays as it is (file: URLs in source maps
+// are written by many tools, not all of them careful).
+std::string percent_decode(std::string_view text);
+
 // Percent-encodes everything but ASCII letters, digits and the characters
 // of `safe` (e.g. "-_.~", RFC 3986's unreserved ones).
 std::string percent_encode(std::string_view text, std::string_view safe);

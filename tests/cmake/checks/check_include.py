@@ -42,19 +42,19 @@ def main():
     expected = {
         "web": ["upload", "--org", "acme", "--url", "http://127.0.0.1:9/", "--release", "1.2.3",
                 "--dist", "7", "--url-prefix", "~/static/", "--project", "web", "--project", "api",
-                "--ignore", "**/vendor.*", "--strip-prefix", "../..",
+                "--ignore", "**/vendor.*", "--source-root", src, "--strip-prefix", "../..",
                 "--strip-prefix", "webpack://", "--strip-common-prefix", "--create-release", "--set-commits", "auto",
                 "--finalize", "--deploy", "production", "--inject", "--delete-after",
                 "--wait", "--on-failure", "fail", "--pending-dir", state("web", "pending"),
                 "--stamp-file", state("web", "stamp"),
                 "--env-file", os.path.join(src, "config", "sentry.env")] + skip
                + [os.path.join(b, "web", "dist")],
-        "admin": ["upload", "--set-commits", "acme/admin@1a2b..3c4d", "--delete-after", "--delete-glob", "assets/*.map",
+        "admin": ["upload", "--source-root", src, "--set-commits", "acme/admin@1a2b..3c4d", "--delete-after", "--delete-glob", "assets/*.map",
                   "--delete-glob", "*.html", "--keep-source-mapping-url",
                   "--wait", "--on-failure", "warn", "--pending-dir", state("admin", "pending"),
                   "--stamp-file", state("admin", "stamp")] + skip
                  + [os.path.join(b, "admin", "dist")],
-        "docs": ["upload", "--inject",
+        "docs": ["upload", "--source-root", src, "--inject",
                  "--wait", "--on-failure", "fail", "--pending-dir", state("docs", "pending"),
                  "--stamp-file", state("docs", "stamp")] + skip
                 + [os.path.join(b, "docs", "dist")],
