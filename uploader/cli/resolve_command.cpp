@@ -17,7 +17,6 @@
 #include <array>
 #include <charconv>
 #include <iostream>
-#include <ranges>
 
 namespace uploader::cli {
 
@@ -280,8 +279,10 @@ void print_event_frame(const resolve::FrameResult &frame) {
 // shows the newest, the throwing frame, first.
 void print_event_frames(const std::vector<resolve::FrameResult> &frames) {
   std::cout << "frames newest first (as Sentry shows them):\n";
-  for (const auto &frame : std::views::reverse(frames)) {
-    print_event_frame(frame);
+  // Reverse iterators, not std::views::reverse: clang 14 with libstdc++ 12
+  // (the fuzz preset) cannot compile the ranges header.
+  for (auto frame = frames.rbegin(); frame != frames.rend(); ++frame) {
+    print_event_frame(*frame);
   }
 }
 
