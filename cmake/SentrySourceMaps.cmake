@@ -171,8 +171,10 @@ Commands
     ``webpack://<name>/`` are removed; a source outside the folder keeps its
     path without leading ``../`` (``node_modules/react/...``).  Missing
     ``sourcesContent`` is filled from the files inside it, and index maps are
-    flattened.  Only the uploaded copy changes.  Default: the ``SOURCE_DIR``
-    of ``<target>`` (the folder of the CMakeLists that defines it).
+    flattened.  Only the uploaded copy changes.  A relative ``<dir>`` is
+    relative to the calling CMakeLists.txt; a folder that does not exist is a
+    configure error.  Default: the ``SOURCE_DIR`` of ``<target>`` (the folder
+    of the CMakeLists that defines it).
 
   ``NO_REWRITE``
     Upload the maps byte for byte (``--no-rewrite``): no source paths, no
@@ -473,6 +475,12 @@ function(_sentry_sourcemaps_apply_upload_defaults)
   endif()
   cmake_path(ABSOLUTE_PATH arg_SOURCE_ROOT BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     NORMALIZE)
+  if(NOT IS_DIRECTORY "${arg_SOURCE_ROOT}")
+    message(FATAL_ERROR "sentry_sourcemaps_add_upload(${name}): SOURCE_ROOT "
+      "\"${arg_SOURCE_ROOT}\" is not a folder. Name the folder the bundle's "
+      "sources are under (relative paths are relative to this CMakeLists.txt), "
+      "or leave SOURCE_ROOT out to use the SOURCE_DIR of ${arg_BUNDLE_TARGET}.")
+  endif()
   return(PROPAGATE arg_ORG arg_PROJECT arg_URL arg_RELEASE arg_DIST arg_ON_FAILURE
     arg_DIRECTORY arg_ENV_FILE arg_SOURCE_ROOT)
 endfunction()

@@ -127,14 +127,16 @@ def test_sdk_error_resolves_through_the_uploaded_maps(browser_tools, cmake_proje
     text = resolve(uploader, event_file, bundle)
     (artefacts / "stacktrace.txt").write_text(text.stdout + text.stderr)
     assert text.returncode == 0, text.output
-    assert "%s:%d:" % (THROW_FILE, THROW_LINE) in text.stdout, text.stdout
+    # The path as it is in the source tree, not relative to the build folder.
+    assert re.search(r"(?m)^\s+-> %s:%d:" % (re.escape(THROW_FILE), THROW_LINE),
+                     text.stdout), text.stdout
     resolved = resolve(uploader, event_file, bundle, "--json")
     assert resolved.returncode == 0, resolved.output
     (artefacts / "resolved.json").write_text(resolved.stdout)
     symbolicated = json.loads(resolved.stdout)["exception"]["values"][-1]["stacktrace"]
     assert len(symbolicated["frames"]) == len(frames)
     top_resolved = [f for f in symbolicated["frames"] if f.get("in_app", True)][-1]
-    assert top_resolved["abs_path"].endswith(THROW_FILE), top_resolved
+    assert top_resolved["abs_path"] == THROW_FILE, top_resolved
     assert top_resolved["lineno"] == THROW_LINE, top_resolved
     assert "throw new Error" in top_resolved["context_line"], top_resolved
     # Found through the event's debug ID, not a release or URL fallback.

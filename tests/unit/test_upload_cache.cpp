@@ -111,6 +111,36 @@ TEST_F(UploadCacheTest, BundleRoundTripsThroughAnotherCacheObject) {
   EXPECT_EQ(count(".bundle.json"), 1u);
 }
 
+TEST_F(UploadCacheTest, BundleWhoseSourceTextsChangedIsAMiss) {
+  fs::create_directories(m_dir / "src");
+  fs::path source = m_dir / "src" / "a.js";
+  std::ofstream(source) << "a();\n";
+  UploadCache cache(m_dir);
+  {
+    auto draft = cache.draft_bundle("k");
+    ASSERT_TRUE(draft);
+    auto built = write_fake_bundle(draft->path(), "bundle bytes", "k");
+    built.sources_read = {{source.string(), util::file_identity(source)},
+                          {(m_dir / "src" / "b.js").string(), "absent"}};
+    cache.save_bundle("k", std::move(*draft), std::move(built));
+  }
+  auto taken = UploadCache(m_dir).take_bundle("k");
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->bundle.sources_read.size(), 2u);
+  EXPECT_EQ(taken->bundle.sources_read.at(source.string()),
+            util::file_identity(source));
+  taken.reset();
+
+  // The map is the same, but the text its bundle carries is not.
+  std::ofstream(m_dir / "src" / "b.js") << "b();\n";
+  EXPECT_FALSE(UploadCache(m_dir).take_bundle("k"));
+  fs::remove(m_dir / "src" / "b.js");
+  EXPECT_TRUE(UploadCache(m_dir).take_bundle("k"));
+  fs::last_write_time(source,
+                      fs::last_write_time(source) - std::chrono::minutes(5));
+  EXPECT_FALSE(UploadCache(m_dir).take_bundle("k"));
+}
+
 TEST_F(UploadCacheTest, PlanRoundTrips) {
   UploadPlan plan;
   plan.files = {{"/w/dist/a.js",

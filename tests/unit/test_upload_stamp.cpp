@@ -207,6 +207,39 @@ TEST_F(UploadStamp, StampRoundTrip) {
   EXPECT_FALSE(stamp_matches(stamp, current));
 }
 
+TEST_F(UploadStamp, SourcesReadIntoTheMapsCountToo) {
+  // Source files outside the folder whose texts the maps carry (or that
+  // were looked for and missing): the folder alone does not show them.
+  fs::path src = m_base / "src";
+  fs::create_directories(src);
+  std::ofstream(src / "a.js") << "a();\n";
+  fs::last_write_time(src / "a.js", m_epoch);
+  bundle::SourcesRead read = {
+      {(src / "a.js").string(), util::file_identity(src / "a.js")},
+      {(src / "gone.js").string(), util::file_identity(src / "gone.js")}};
+  ASSERT_EQ(read[(src / "gone.js").string()], "absent");
+  fs::path stamp = m_base / "upload.stamp";
+  std::string current = fingerprint();
+  write_stamp(stamp, current, read);
+  EXPECT_TRUE(stamp_matches(stamp, current));
+  EXPECT_FALSE(stamp_matches(stamp, current + "0"));
+
+  // An edit that keeps the size (only the time tells)...
+  std::ofstream(src / "a.js", std::ios::in | std::ios::out) << "b";
+  EXPECT_FALSE(stamp_matches(stamp, current));
+  fs::last_write_time(src / "a.js", m_epoch);
+  EXPECT_TRUE(stamp_matches(stamp, current)); // same identity again
+  // ...and a file that was missing when the maps were read.
+  std::ofstream(src / "gone.js") << "g();\n";
+  EXPECT_FALSE(stamp_matches(stamp, current));
+  ASSERT_TRUE(fs::remove(src / "gone.js"));
+  EXPECT_TRUE(stamp_matches(stamp, current));
+  // A stamp written without sources matches on the fingerprint alone.
+  write_stamp(stamp, current);
+  EXPECT_EQ(util::read_file(stamp), current + "\n");
+  EXPECT_TRUE(stamp_matches(stamp, current));
+}
+
 TEST_F(UploadStamp, MissingOrUnreadableStampNeverMatches) {
   std::string current = fingerprint();
   EXPECT_FALSE(stamp_matches(m_base / "nope.stamp", current));

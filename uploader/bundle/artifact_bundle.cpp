@@ -134,7 +134,8 @@ BuiltBundle write_artifact_bundle(std::vector<BundleInput> inputs,
     PreparedFile prepared;
     prepared.contents = util::read_file(input.path);
     if (input.type == SourceFileType::source_map) {
-      if (auto rewritten = rewriter.rewrite(input.path, prepared.contents)) {
+      if (auto rewritten =
+              rewriter.rewrite(input.path, prepared.contents, input.built_in)) {
         prepared.contents = std::move(*rewritten);
       }
     }
@@ -178,6 +179,7 @@ BuiltBundle write_artifact_bundle(std::vector<BundleInput> inputs,
                          manifest_json(bundle.files, attributes), level));
   zip.finish();
   file.finish(bundle);
+  bundle.sources_read = rewriter.sources_read();
   return bundle;
 }
 

@@ -17,6 +17,9 @@ struct BundleInput {
   std::string url;
   SourceFileType type = SourceFileType::minified_source;
   std::map<std::string, std::string> headers; // lowercase keys
+  // A map's relative sources are resolved from here, where the bundler
+  // wrote it (empty: the folder of `path`; a parked map is elsewhere).
+  std::filesystem::path built_in = {};
 };
 
 struct BundleSettings {
@@ -37,6 +40,7 @@ struct BuiltBundle {
   std::vector<bundle::Chunk> chunks;
   std::string debug_id;
   std::vector<ManifestFile> files;
+  SourcesRead sources_read = {}; // the texts added to its maps came from these
 };
 
 // Writes `SYSB` + version 2 + a deterministic zip of `inputs` (sorted by

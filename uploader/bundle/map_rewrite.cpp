@@ -46,12 +46,14 @@ MapRewriter::MapRewriter(const MapRewriteSettings &settings)
       m_cwd(canonical_folder({})) {}
 
 std::optional<std::string> MapRewriter::rewrite(const fs::path &path,
-                                                std::string_view text) {
+                                                std::string_view text,
+                                                const fs::path &built_in) {
   if (!m_settings.enabled) {
     return std::nullopt;
   }
   sourcemap::UploadRewriteOptions options;
-  options.paths.map_folder = canonical_folder(fs::absolute(path).parent_path());
+  options.paths.map_folder = canonical_folder(
+      built_in.empty() ? fs::absolute(path).parent_path() : built_in);
   options.paths.source_root = m_root;
   options.rewrite_paths = m_settings.rewrite_paths;
   options.strip_prefixes = m_settings.strip_prefixes;
@@ -69,7 +71,19 @@ std::optional<std::string> MapRewriter::rewrite(const fs::path &path,
   }
 }
 
+SourcesRead MapRewriter::sources_read() const {
+  std::lock_guard lock(m_mutex);
+  return m_sources_read;
+}
+
 std::optional<std::string> MapRewriter::read_source(const fs::path &file) {
+  {
+    // Before reading: a change while it is read shows as a change later.
+    std::string identity = util::file_identity(file);
+    std::lock_guard lock(m_mutex);
+    m_sources_read.emplace(fs::absolute(file).lexically_normal().string(),
+                           std::move(identity));
+  }
   std::error_code ec;
   fs::path real = fs::canonical(file, ec);
   if (ec) {

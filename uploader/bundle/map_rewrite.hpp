@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -25,6 +26,11 @@ struct MapRewriteSettings {
   std::vector<std::string> strip_prefixes;
 };
 
+// The source files an upload read into its maps, or looked for: absolute
+// path -> util::file_identity before reading ("absent" for one not found).
+// A later upload of the same maps is the same only while these are too.
+using SourcesRead = std::map<std::string, std::string>;
+
 // The settings as one line of text, for the keys of cached bundles and
 // upload stamps (another source root is another upload).
 std::string describe(const MapRewriteSettings &settings);
@@ -38,10 +44,16 @@ public:
   explicit MapRewriter(const MapRewriteSettings &settings);
 
   // The bytes to upload for the map file `path` whose contents are `text`;
-  // nullopt when that is `text` itself. Throws Error naming `path` (and the
-  // byte offset) when the map is malformed or cannot be flattened.
-  std::optional<std::string> rewrite(const std::filesystem::path &path,
-                                     std::string_view text);
+  // nullopt when that is `text` itself. Its relative sources are resolved
+  // from `built_in` (the folder the bundler wrote it to), or from its own
+  // folder when that is empty. Throws Error naming `path` (and the byte
+  // offset) when the map is malformed or cannot be flattened.
+  std::optional<std::string>
+  rewrite(const std::filesystem::path &path, std::string_view text,
+          const std::filesystem::path &built_in = {});
+
+  // Every source file read (or looked for) so far.
+  SourcesRead sources_read() const;
 
 private:
   std::optional<std::string> read_source(const std::filesystem::path &file);
@@ -50,8 +62,9 @@ private:
   MapRewriteSettings m_settings;
   std::filesystem::path m_root; // canonical
   std::filesystem::path m_cwd;  // canonical
-  std::mutex m_mutex;
+  mutable std::mutex m_mutex;
   std::set<std::filesystem::path> m_warned;
+  SourcesRead m_sources_read;
 };
 
 } // namespace uploader::bundle

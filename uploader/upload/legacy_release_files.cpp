@@ -40,7 +40,8 @@ http::Request file_request(const http::Api &api, const std::string &path,
   content.filename = last_segment(file.url);
   content.data = util::read_file(file.path);
   if (file.type == bundle::SourceFileType::source_map) {
-    if (auto rewritten = rewriter.rewrite(file.path, content.data)) {
+    if (auto rewritten =
+            rewriter.rewrite(file.path, content.data, file.built_in)) {
       content.data = std::move(*rewritten);
     }
   }
@@ -114,6 +115,7 @@ upload_release_files(http::Api &api, releases::ReleaseApi &releases,
       api.fail(requests[i], response, "release '" + version + "'");
     }
   }
+  summary.sources_read = rewriter.sources_read();
   return summary;
 }
 

@@ -18,6 +18,7 @@ struct ReleaseFilesSummary {
   size_t existed = 0;  // 409: the same name was there already
   size_t replaced = 0; // deleted first because the name was taken
   std::uint64_t bytes_sent = 0;
+  bundle::SourcesRead sources_read; // the texts added to the maps
 };
 
 // The oldest flow (servers without chunk upload): every file is POSTed on

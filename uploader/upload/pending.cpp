@@ -54,9 +54,15 @@ std::vector<fs::path> park_maps(const UploadPlan &plan,
     }
   }
   std::vector<fs::path> moved;
+  nlohmann::json built_in = nlohmann::json::object();
   for (const auto &file : plan.files) {
     fs::path target = folder / "files" / url_path(file.url, options.url_prefix);
     if (maps.contains(file.path)) {
+      built_in[file.url] =
+          (file.built_in.empty() ? fs::absolute(file.path).parent_path()
+                                 : file.built_in)
+              .lexically_normal()
+              .string();
       move_file(file.path, target);
       moved.push_back(file.path);
     } else if (linked_js.contains(file.path)) {
@@ -72,6 +78,7 @@ std::vector<fs::path> park_maps(const UploadPlan &plan,
   if (dist) {
     meta["dist"] = *dist;
   }
+  meta["built_in"] = std::move(built_in);
   util::write_file_atomic(folder / "pending.json", meta.dump(2) + "\n");
   return moved;
 }
@@ -93,13 +100,25 @@ std::vector<ParkedUpload> parked_uploads(const fs::path &pending_dir) {
       throw Error("pending upload " + entry.path().string() +
                   " has an unreadable pending.json; fix or remove it");
     }
-    ParkedUpload upload{entry.path(), meta.value("url_prefix", "~"),
-                        std::nullopt, std::nullopt};
+    ParkedUpload upload{entry.path(),
+                        meta.value("url_prefix", "~"),
+                        std::nullopt,
+                        std::nullopt,
+                        {}};
     if (meta.contains("release")) {
       upload.release = meta["release"].get<std::string>();
     }
     if (meta.contains("dist")) {
       upload.dist = meta["dist"].get<std::string>();
+    }
+    // Parked by an older version: the maps' sources resolve from where
+    // they are parked (their paths may then start with ../).
+    if (meta.contains("built_in") && meta["built_in"].is_object()) {
+      for (const auto &[url, folder] : meta["built_in"].items()) {
+        if (folder.is_string()) {
+          upload.built_in[url] = folder.get<std::string>();
+        }
+      }
     }
     parked.push_back(std::move(upload));
   }

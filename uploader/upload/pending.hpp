@@ -3,6 +3,7 @@
 #include "uploader/upload/plan.hpp"
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,12 +12,14 @@ namespace uploader::upload {
 
 // Maps that could not be uploaded, parked outside the deploy folder until a
 // later run uploads them. Each parked upload is a folder holding the files
-// under their URL paths plus `pending.json` (URL prefix, release, dist).
+// under their URL paths plus `pending.json` (URL prefix, release, dist, and
+// the folder each map was built in, which its relative sources name).
 struct ParkedUpload {
   std::filesystem::path folder;
   std::string url_prefix;
   std::optional<std::string> release;
   std::optional<std::string> dist;
+  std::map<std::string, std::filesystem::path> built_in; // by map URL
 };
 
 // Moves every map of `plan` into a new folder under `pending_dir` and

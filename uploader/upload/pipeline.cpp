@@ -70,6 +70,20 @@ std::string stamp_key(const UploadRequest &request) {
          release_steps_key(request.release_steps);
 }
 
+// The source files whose texts the uploaded maps carry.
+bundle::SourcesRead sources_read(const FlowResult &result) {
+  bundle::SourcesRead all;
+  for (const auto &summary : result.bundles) {
+    all.insert(summary.bundle.sources_read.begin(),
+               summary.bundle.sources_read.end());
+  }
+  if (result.release_files) {
+    all.insert(result.release_files->sources_read.begin(),
+               result.release_files->sources_read.end());
+  }
+  return all;
+}
+
 class Pipeline {
 public:
   Pipeline(const UploadRequest &request, http::Transport &transport,
@@ -115,10 +129,12 @@ public:
       return finish("failed, maps parked");
     }
     upload_parked(api, release_api, server);
+    FlowResult uploaded;
     if (or_park(plan, [&] {
-          record(upload_with_flow(api, server, plan.files, m_request.target,
-                                  m_request.bundles, cache, files_key,
-                                  m_progress));
+          uploaded =
+              upload_with_flow(api, server, plan.files, m_request.target,
+                               m_request.bundles, cache, files_key, m_progress);
+          record(uploaded);
         })) {
       return finish("failed, maps parked");
     }
@@ -142,7 +158,8 @@ public:
       // After the cleanup: the folder's final state is what the next run
       // compares against.
       write_stamp(*m_request.stamp_file,
-                  upload_fingerprint(m_request.plan, stamp_key(m_request)));
+                  upload_fingerprint(m_request.plan, stamp_key(m_request)),
+                  sources_read(uploaded));
     }
     return finish("ok");
   }
@@ -272,6 +289,12 @@ private:
       options.roots = {(parked_upload.folder / "files").string()};
       options.url_prefix = parked_upload.url_prefix;
       UploadPlan plan = plan_upload(options);
+      for (auto &file : plan.files) {
+        if (auto it = parked_upload.built_in.find(file.url);
+            it != parked_upload.built_in.end()) {
+          file.built_in = it->second;
+        }
+      }
       BundleTarget target = m_request.target;
       target.release = parked_upload.release;
       target.dist = parked_upload.dist;

@@ -3,8 +3,7 @@
 #include "uploader/discovery/walk.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/hash.hpp"
-
-#include <sys/stat.h>
+#include "uploader/util/strings.hpp"
 
 namespace uploader::upload {
 
@@ -24,14 +23,10 @@ std::string upload_fingerprint(const PlanOptions &options,
   hasher.update(options.sourcemap_headers ? "refs\n" : "no refs\n");
   hasher.update(options.debug_id_reference ? "id refs\n" : "no id refs\n");
   for (const auto &file : discovery::walk(walk_options)) {
-    struct stat info {};
-    if (::stat(file.path.c_str(), &info) != 0) {
-      continue;
+    std::string identity = util::file_identity(file.path);
+    if (identity != "absent") {
+      hasher.update(file.url + '\n' + identity + '\n');
     }
-    hasher.update(file.url + '\n' + std::to_string(info.st_size) + ' ' +
-                  std::to_string(info.st_mtim.tv_sec) + '.' +
-                  std::to_string(info.st_mtim.tv_nsec) + ' ' +
-                  std::to_string(info.st_ino) + '\n');
   }
   return util::to_hex(hasher.finish());
 }
@@ -41,14 +36,37 @@ bool stamp_matches(const fs::path &stamp, const std::string &fingerprint) {
   if (!fs::is_regular_file(stamp, ec)) {
     return false;
   }
-  return util::read_file(stamp) == fingerprint + "\n";
+  // The fingerprint line, then one "identity<TAB>path" line per source file
+  // the upload read (or looked for) outside the folder.
+  auto lines = util::split_lines(util::read_file(stamp));
+  if (lines.empty() || lines.front() != fingerprint) {
+    return false;
+  }
+  for (size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].empty()) {
+      continue;
+    }
+    auto tab = lines[i].find('\t');
+    if (tab == std::string::npos || util::file_identity(lines[i].substr(
+                                        tab + 1)) != lines[i].substr(0, tab)) {
+      return false;
+    }
+  }
+  return true;
 }
 
-void write_stamp(const fs::path &stamp, const std::string &fingerprint) {
+void write_stamp(const fs::path &stamp, const std::string &fingerprint,
+                 const bundle::SourcesRead &sources_read) {
   if (stamp.has_parent_path()) {
     fs::create_directories(stamp.parent_path());
   }
-  util::write_file_atomic(stamp, fingerprint + "\n");
+  std::string text = fingerprint + "\n";
+  for (const auto &[path, identity] : sources_read) {
+    if (path.find('\n') == std::string::npos) {
+      text += identity + '\t' + path + '\n';
+    }
+  }
+  util::write_file_atomic(stamp, text);
 }
 
 } // namespace uploader::upload

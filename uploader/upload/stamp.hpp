@@ -1,5 +1,6 @@
 #pragma once
 
+#include "uploader/bundle/map_rewrite.hpp"
 #include "uploader/upload/plan.hpp"
 
 #include <filesystem>
@@ -16,13 +17,16 @@ namespace uploader::upload {
 std::string upload_fingerprint(const PlanOptions &options,
                                const std::string &target);
 
-// True when `stamp` exists and holds `fingerprint`.
+// True when `stamp` exists, holds `fingerprint` and every source file it
+// lists (the texts added to maps) is as it was when it was read.
 bool stamp_matches(const std::filesystem::path &stamp,
                    const std::string &fingerprint);
 
-// Records `fingerprint` after a confirmed upload (and after cleanup, so the
-// folder's final state is what the next run compares against).
+// Records `fingerprint` and the source files read into the uploaded maps
+// after a confirmed upload (and after cleanup, so the folder's final state
+// is what the next run compares against).
 void write_stamp(const std::filesystem::path &stamp,
-                 const std::string &fingerprint);
+                 const std::string &fingerprint,
+                 const bundle::SourcesRead &sources_read = {});
 
 } // namespace uploader::upload

@@ -91,6 +91,7 @@ json record_json(const bundle::BuiltBundle &built) {
                           {"type", bundle::manifest_name(file.type)},
                           {"headers", headers_json(file.headers)}});
   }
+  j["sources_read"] = built.sources_read;
   return j;
 }
 
@@ -112,7 +113,18 @@ bundle::BuiltBundle bundle_from(const json &j) {
          type_from(file.at("type").get<std::string>()),
          file.at("headers").get<std::map<std::string, std::string>>()});
   }
+  if (j.contains("sources_read")) {
+    built.sources_read = j.at("sources_read").get<bundle::SourcesRead>();
+  }
   return built;
+}
+
+// The source texts a cached bundle's maps carry are stale once a file they
+// came from changed (or one that was missing appeared).
+bool sources_unchanged(const bundle::SourcesRead &sources_read) {
+  return std::ranges::all_of(sources_read, [](const auto &entry) {
+    return util::file_identity(entry.first) == entry.second;
+  });
 }
 
 std::string draft_name(const std::string &key) {
@@ -436,6 +448,11 @@ UploadCache::take_bundle(const std::string &key) const {
       return std::nullopt;
     }
     CachedBundle cached{bundle_from(*j), {}};
+    if (!sources_unchanged(cached.bundle.sources_read)) {
+      util::log_debug("not reusing the cached bundle: a source file its maps "
+                      "carry changed");
+      return std::nullopt;
+    }
     fs::path path = m_folder / (key + std::string(k_bundle_suffix));
     BundleLease &lease = cached.lease;
     lease.m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -414,6 +414,17 @@ void write_file_atomic(const fs::path &path, std::string_view bytes) {
   staged.commit();
 }
 
+std::string file_identity(const fs::path &path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return "absent";
+  }
+  return std::to_string(info.st_size) + ' ' +
+         std::to_string(info.st_mtim.tv_sec) + '.' +
+         std::to_string(info.st_mtim.tv_nsec) + ' ' +
+         std::to_string(info.st_ino);
+}
+
 bool is_inside(const fs::path &path, const fs::path &folder) {
   fs::path base = folder;
   if (base.has_relative_path() && base.filename().empty()) {

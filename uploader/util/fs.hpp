@@ -94,6 +94,11 @@ private:
   std::map<std::string, std::filesystem::path> m_folders;
 };
 
+// What changes when a file is replaced or edited in place: size,
+// modification time (ns) and inode, following symbolic links; "absent" when
+// it cannot be examined. Cheap change detection for stamps and caches.
+std::string file_identity(const std::filesystem::path &path);
+
 // True if `path` is `folder` or lies below it, comparing whole components
 // (`/a/bc` is not inside `/a/b`). Both should be canonical: this does not
 // look at the disk.

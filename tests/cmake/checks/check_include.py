@@ -49,12 +49,12 @@ def main():
                 "--stamp-file", state("web", "stamp"),
                 "--env-file", os.path.join(src, "config", "sentry.env")] + skip
                + [os.path.join(b, "web", "dist")],
-        "admin": ["upload", "--source-root", src, "--set-commits", "acme/admin@1a2b..3c4d", "--delete-after", "--delete-glob", "assets/*.map",
+        "admin": ["upload", "--source-root", os.path.realpath(os.path.join(src, "..", "common")), "--set-commits", "acme/admin@1a2b..3c4d", "--delete-after", "--delete-glob", "assets/*.map",
                   "--delete-glob", "*.html", "--keep-source-mapping-url",
                   "--wait", "--on-failure", "warn", "--pending-dir", state("admin", "pending"),
                   "--stamp-file", state("admin", "stamp")] + skip
                  + [os.path.join(b, "admin", "dist")],
-        "docs": ["upload", "--source-root", src, "--inject",
+        "docs": ["upload", "--no-rewrite", "--inject",
                  "--wait", "--on-failure", "fail", "--pending-dir", state("docs", "pending"),
                  "--stamp-file", state("docs", "stamp")] + skip
                 + [os.path.join(b, "docs", "dist")],

@@ -3,6 +3,7 @@
 Afterwards dist/ holds no .map file and no sourceMappingURL comment, while
 the stand-in holds a map for every script.
 """
+import json
 import os
 import re
 import shutil
@@ -57,10 +58,15 @@ def test_example_builds_uploads_and_cleans_dist(npm, cmake_project, uploader, fa
     for script in scripts:
         assert "~/%s.map" % script in urls, sorted(urls)
         assert urls["~/%s" % script]["type"] == "minified_source"
-    # The map knows the app's own sources, e.g. the file the button throws from.
-    maps = [data for name, data in fake.bundles[0]["files"].items()
+    # The map names the app's own sources as they are in the source tree (the
+    # default SOURCE_ROOT is the example's folder), not relative to the build
+    # folder, and dependencies without a leading ../ or bundler prefix.
+    maps = [json.loads(data) for data in fake.bundles[0]["files"].values()
             if b'"mappings"' in data]
-    assert any(b"src/checkout.js" in m for m in maps)
+    sources = [s for m in maps for s in m["sources"]]
+    assert "src/checkout.js" in sources, sources
+    assert [s for s in sources if s.startswith("../") or "://" in s] == [], sources
+    assert any(s.startswith("node_modules/react-dom/") for s in sources), sources
 
     release = fake.releases[("acme", "sentry-sourcemaps-example-vite-react@0.1.0")]
     assert release["dateReleased"] and [d["environment"] for d in release["deploys"]] == [
