@@ -1,10 +1,10 @@
 #include "uploader/bundle/bundle_reader.hpp"
 
+#include "uploader/util/deflate.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/strings.hpp"
 
-#include <libdeflate.h>
 #include <nlohmann/json.hpp>
 
 #include <cctype>
@@ -18,12 +18,6 @@ constexpr std::uint32_t k_local_header_signature = 0x04034b50;
 constexpr std::uint32_t k_central_header_signature = 0x02014b50;
 constexpr std::uint32_t k_end_signature = 0x06054b50;
 constexpr std::size_t k_end_record_size = 22;
-
-struct DecompressorDeleter {
-  void operator()(libdeflate_decompressor *d) const {
-    libdeflate_free_decompressor(d);
-  }
-};
 
 class Reader {
 public:
@@ -61,17 +55,11 @@ private:
 
 std::string inflate(const Reader &reader, std::string_view payload,
                     std::size_t size, const std::string &name) {
-  std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> decompressor(
-      libdeflate_alloc_decompressor());
-  std::string out(size, '\0');
-  size_t actual = 0;
-  auto result = libdeflate_deflate_decompress(decompressor.get(),
-                                              payload.data(), payload.size(),
-                                              out.data(), out.size(), &actual);
-  if (result != LIBDEFLATE_SUCCESS || actual != size) {
+  auto out = util::inflate_exact(payload, size);
+  if (!out) {
     reader.fail("entry '" + name + "' does not decompress");
   }
-  return out;
+  return std::move(*out);
 }
 
 std::optional<std::string> optional_string(const nlohmann::json &object,
@@ -152,7 +140,7 @@ std::map<std::string, std::string> read_zip(std::string_view data,
       reader.fail("entry '" + name + "' uses unsupported compression method " +
                   std::to_string(method));
     }
-    if (libdeflate_crc32(0, contents.data(), contents.size()) != crc) {
+    if (util::crc32(contents) != crc) {
       reader.fail("entry '" + name + "' fails its CRC check");
     }
     entries[std::move(name)] = std::move(contents);

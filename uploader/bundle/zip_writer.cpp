@@ -1,8 +1,7 @@
 #include "uploader/bundle/zip_writer.hpp"
 
+#include "uploader/util/deflate.hpp"
 #include "uploader/util/error.hpp"
-
-#include <libdeflate.h>
 
 #include <limits>
 #include <memory>
@@ -48,33 +47,15 @@ std::uint32_t checked32(std::uint64_t value, std::string_view what) {
   return static_cast<std::uint32_t>(value);
 }
 
-struct CompressorDeleter {
-  void operator()(libdeflate_compressor *c) const {
-    libdeflate_free_compressor(c);
-  }
-};
-
 } // namespace
 
 ZipEntry make_zip_entry(std::string name, std::string_view data, int level) {
   ZipEntry entry;
   entry.name = std::move(name);
   entry.uncompressed_size = data.size();
-  entry.crc32 = libdeflate_crc32(0, data.data(), data.size());
-  std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor(
-      libdeflate_alloc_compressor(level));
-  if (!compressor) {
-    throw Error("cannot allocate a DEFLATE compressor (level " +
-                std::to_string(level) + ")");
-  }
-  std::string compressed(
-      libdeflate_deflate_compress_bound(compressor.get(), data.size()), '\0');
-  size_t size =
-      libdeflate_deflate_compress(compressor.get(), data.data(), data.size(),
-                                  compressed.data(), compressed.size());
-  if (size != 0 && size < data.size()) {
-    compressed.resize(size);
-    entry.payload = std::move(compressed);
+  entry.crc32 = util::crc32(data);
+  if (auto compressed = util::deflate_smaller(data, level)) {
+    entry.payload = std::move(*compressed);
     entry.method = ZipMethod::deflate;
   } else {
     entry.payload = std::string(data);

@@ -4,8 +4,11 @@
 #include "uploader/cli/exit_codes.hpp"
 #include "uploader/cli/options_common.hpp"
 #include "uploader/config/environment.hpp"
+#include "uploader/util/deflate.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
+#include "uploader/util/hash.hpp"
+#include "uploader/util/log.hpp"
 #include "uploader/util/redact.hpp"
 #include "uploader/util/strings.hpp"
 #include "uploader/version.hpp"
@@ -94,6 +97,9 @@ int dispatch(const std::vector<std::string> &args) {
   // Every command's prologue: --verbose, --quiet and --log-level (checked
   // here, so a bad level is refused before any work).
   apply_log_options(parsed);
+  util::log_debug(std::string(k_program) + " " + k_version + " (SHA-1 " +
+                  std::string(util::sha1_backend()) + ", DEFLATE " +
+                  std::string(util::deflate_backend()) + ")");
   return found->handler(parsed);
 }
 

@@ -12,8 +12,10 @@ namespace uploader::util {
 
 using Sha1Digest = std::array<std::uint8_t, 20>;
 
-// Incremental SHA-1 (OpenSSL libcrypto). Sentry names chunks and bundles by
-// SHA-1, so this is a protocol requirement, not a security choice.
+// Incremental SHA-1: OpenSSL's libcrypto where the build found it, else a
+// portable implementation (util/sha1_*.cpp; CMake picks one). Sentry names
+// chunks and bundles by SHA-1, so this is a protocol requirement, not a
+// security choice.
 class Sha1 {
 public:
   Sha1();
@@ -32,6 +34,9 @@ private:
 };
 
 Sha1Digest sha1(std::string_view bytes);
+
+// The implementation this build uses ("OpenSSL", "built-in"), for the log.
+std::string_view sha1_backend();
 
 // Returns `bytes` as lowercase hexadecimal.
 std::string to_hex(std::span<const std::uint8_t> bytes);
