@@ -1,5 +1,6 @@
 #include "uploader/bundle/bundle_reader.hpp"
 
+#include "uploader/bundle/zip_format.hpp"
 #include "uploader/util/deflate.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
@@ -14,9 +15,7 @@ namespace uploader::bundle {
 
 namespace {
 
-constexpr std::uint32_t k_local_header_signature = 0x04034b50;
-constexpr std::uint32_t k_central_header_signature = 0x02014b50;
-constexpr std::uint32_t k_end_signature = 0x06054b50;
+using namespace zip_format;
 constexpr std::size_t k_end_record_size = 22;
 
 class Reader {
@@ -96,7 +95,7 @@ std::map<std::string, std::string> read_zip(std::string_view data,
                            ? data.size() - k_end_record_size - 0xffff
                            : 0;
   for (std::size_t at = data.size() - k_end_record_size + 1; at-- > lowest;) {
-    if (reader.u32(at) == k_end_signature) {
+    if (reader.u32(at) == k_end_of_central_directory_signature) {
       end = at;
       break;
     }

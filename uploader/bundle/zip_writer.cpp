@@ -1,5 +1,6 @@
 #include "uploader/bundle/zip_writer.hpp"
 
+#include "uploader/bundle/zip_format.hpp"
 #include "uploader/util/deflate.hpp"
 #include "uploader/util/error.hpp"
 
@@ -10,9 +11,7 @@ namespace uploader::bundle {
 
 namespace {
 
-constexpr std::uint32_t k_local_header_signature = 0x04034b50;
-constexpr std::uint32_t k_central_header_signature = 0x02014b50;
-constexpr std::uint32_t k_end_of_central_directory_signature = 0x06054b50;
+using namespace zip_format;
 constexpr std::uint16_t k_version_needed = 20;      // 2.0: deflate
 constexpr std::uint16_t k_version_made_by = 0x0314; // Unix, spec 2.0
 constexpr std::uint16_t k_flag_utf8_name = 0x0800;

@@ -1,6 +1,7 @@
 #include "uploader/cli/releases_command.hpp"
 
 #include "uploader/cli/exit_codes.hpp"
+#include "uploader/cli/json_output.hpp"
 #include "uploader/cli/options_common.hpp"
 #include "uploader/config/config.hpp"
 #include "uploader/config/release_detect.hpp"
@@ -154,18 +155,6 @@ std::optional<TimePoint> time_option(const ParsedArgs &args,
   return parsed;
 }
 
-std::vector<std::string> values_of(const std::vector<config::Setting> &list) {
-  std::vector<std::string> out;
-  for (const auto &setting : list) {
-    out.push_back(setting.value);
-  }
-  return out;
-}
-
-json optional_json(const std::optional<std::string> &value) {
-  return value ? json(*value) : json(nullptr);
-}
-
 // What every action needs: the resolved configuration and release, a
 // connection to Sentry, and where results go.
 class Session {
@@ -196,7 +185,7 @@ public:
   const std::string &org() const { return m_config.org->value; }
   const std::string &release() const { return m_release.value; }
   std::vector<std::string> projects() const {
-    return values_of(m_config.projects);
+    return config::values_of(m_config.projects);
   }
   const config::EnvGetter &getenv() const { return m_getenv; }
   releases::ReleaseApi &api() { return *m_releases; }

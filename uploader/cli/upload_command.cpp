@@ -1,6 +1,7 @@
 #include "uploader/cli/upload_command.hpp"
 
 #include "uploader/cli/exit_codes.hpp"
+#include "uploader/cli/json_output.hpp"
 #include "uploader/cli/options_common.hpp"
 #include "uploader/config/config.hpp"
 #include "uploader/config/release_detect.hpp"
@@ -250,22 +251,6 @@ void read_run_settings(const ParsedArgs &args, upload::UploadRequest &r) {
   r.release_steps = read_release_steps(args);
 }
 
-std::vector<std::string> values_of(const std::vector<config::Setting> &list) {
-  std::vector<std::string> values;
-  for (const auto &setting : list) {
-    values.push_back(setting.value);
-  }
-  return values;
-}
-
-std::optional<std::string> value_of(const std::optional<config::Setting> &s) {
-  return s ? std::optional<std::string>(s->value) : std::nullopt;
-}
-
-nlohmann::json optional_json(const std::optional<std::string> &value) {
-  return value ? nlohmann::json(*value) : nlohmann::json();
-}
-
 nlohmann::json bundle_json(const upload::BundleSummary &summary, bool sent) {
   nlohmann::json files = nlohmann::json::array();
   for (const auto &file : summary.bundle.files) {
@@ -354,9 +339,9 @@ int run_upload(const ParsedArgs &args) {
       args.has("no-cache") ? fs::path()
                            : upload::UploadCache::default_folder(inputs.getenv);
   upload::BundleTarget &target = request.target;
-  target.org = value_of(config.org).value_or("");
-  target.projects = values_of(config.projects);
-  target.release = value_of(config.release);
+  target.org = config::value_of(config.org).value_or("");
+  target.projects = config::values_of(config.projects);
+  target.release = config::value_of(config.release);
   if (request.release_steps.any() && !target.release) {
     // Release steps need a name: detect it as the Vite plugin does.
     config::Setting detected =
@@ -365,7 +350,7 @@ int run_upload(const ParsedArgs &args) {
                    ")");
     target.release = detected.value;
   }
-  target.dist = value_of(config.dist);
+  target.dist = config::value_of(config.dist);
   target.note = args.value("note");
 
   upload::UploadReport report;

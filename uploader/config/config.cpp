@@ -321,4 +321,16 @@ Config load_config(const ConfigInputs &inputs) {
   return config;
 }
 
+std::vector<std::string> values_of(const std::vector<Setting> &settings) {
+  std::vector<std::string> values;
+  for (const auto &setting : settings) {
+    values.push_back(setting.value);
+  }
+  return values;
+}
+
+std::optional<std::string> value_of(const std::optional<Setting> &setting) {
+  return setting ? std::optional<std::string>(setting->value) : std::nullopt;
+}
+
 } // namespace uploader::config

@@ -62,6 +62,10 @@ Config load_config(const ConfigInputs &inputs);
 
 // The validators sentry-cli and the server apply; each throws ConfigError
 // naming `setting.source` and saying what to change.
+// The values without where they came from.
+std::vector<std::string> values_of(const std::vector<Setting> &settings);
+std::optional<std::string> value_of(const std::optional<Setting> &setting);
+
 void validate_org(const Setting &setting);
 void validate_project(const Setting &setting);
 void validate_release(const Setting &setting);

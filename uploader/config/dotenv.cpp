@@ -13,7 +13,7 @@ bool is_key_char(char c) {
          c == '.' || c == '-';
 }
 
-std::string_view trim(std::string_view text) {
+std::string_view trim_blanks(std::string_view text) {
   return util::trim(text, " \t\r");
 }
 
@@ -42,10 +42,10 @@ parse_dotenv(std::string_view text) {
     if (line_end == std::string_view::npos) {
       line_end = text.size();
     }
-    std::string_view line = trim(text.substr(pos, line_end - pos));
+    std::string_view line = trim_blanks(text.substr(pos, line_end - pos));
     size_t next = line_end + 1;
     if (line.starts_with("export ")) {
-      line = trim(line.substr(7));
+      line = trim_blanks(line.substr(7));
     }
     size_t eq = line.find('=');
     size_t key_end = 0;
@@ -53,12 +53,13 @@ parse_dotenv(std::string_view text) {
       ++key_end;
     }
     if (line.empty() || line.front() == '#' || eq == std::string_view::npos ||
-        key_end == 0 || !trim(line.substr(key_end, eq - key_end)).empty()) {
+        key_end == 0 ||
+        !trim_blanks(line.substr(key_end, eq - key_end)).empty()) {
       pos = next;
       continue;
     }
     std::string key(line.substr(0, key_end));
-    std::string_view rest = trim(line.substr(eq + 1));
+    std::string_view rest = trim_blanks(line.substr(eq + 1));
     std::string value;
     char quote = rest.empty() ? '\0' : rest.front();
     if (quote == '"' || quote == '\'' || quote == '`') {
@@ -77,7 +78,7 @@ parse_dotenv(std::string_view text) {
       }
     } else {
       size_t comment = rest.find(" #");
-      value = std::string(trim(rest.substr(0, comment)));
+      value = std::string(trim_blanks(rest.substr(0, comment)));
     }
     entries.emplace_back(std::move(key), std::move(value));
     pos = next;

@@ -1,6 +1,7 @@
 #include "uploader/issues/issues_api.hpp"
 
 #include "uploader/http/paging.hpp"
+#include "uploader/issues/json_fields.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/url.hpp"
 
@@ -11,11 +12,6 @@ namespace uploader::issues {
 namespace {
 
 using nlohmann::json;
-
-std::string text(const json &object, const char *key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 // Sentry sends `count` as a string and `userCount` as a number.
 std::uint64_t whole_number(const json &object, const char *key) {
@@ -36,25 +32,25 @@ std::uint64_t whole_number(const json &object, const char *key) {
 
 Issue issue_from_json(const json &item) {
   Issue issue;
-  issue.id = text(item, "id");
-  issue.short_id = text(item, "shortId");
-  issue.title = text(item, "title");
-  issue.culprit = text(item, "culprit");
-  issue.permalink = text(item, "permalink");
-  issue.level = text(item, "level");
-  issue.status = text(item, "status");
+  issue.id = string_field(item, "id");
+  issue.short_id = string_field(item, "shortId");
+  issue.title = string_field(item, "title");
+  issue.culprit = string_field(item, "culprit");
+  issue.permalink = string_field(item, "permalink");
+  issue.level = string_field(item, "level");
+  issue.status = string_field(item, "status");
   issue.count = whole_number(item, "count");
   issue.user_count = whole_number(item, "userCount");
-  issue.first_seen = text(item, "firstSeen");
-  issue.last_seen = text(item, "lastSeen");
+  issue.first_seen = string_field(item, "firstSeen");
+  issue.last_seen = string_field(item, "lastSeen");
   if (auto project = item.find("project");
       project != item.end() && project->is_object()) {
-    issue.project = text(*project, "slug");
+    issue.project = string_field(*project, "slug");
   }
   if (auto metadata = item.find("metadata");
       metadata != item.end() && metadata->is_object()) {
-    issue.metadata_type = text(*metadata, "type");
-    issue.metadata_value = text(*metadata, "value");
+    issue.metadata_type = string_field(*metadata, "type");
+    issue.metadata_value = string_field(*metadata, "value");
   }
   return issue;
 }

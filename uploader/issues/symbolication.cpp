@@ -1,5 +1,6 @@
 #include "uploader/issues/symbolication.hpp"
 
+#include "uploader/issues/json_fields.hpp"
 #include "uploader/util/error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -13,11 +14,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::uint32_t k_minified_column = 1000;
-
-std::string text(const json &object, const char *key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 std::int64_t number(const json &object, const char *key) {
   auto it = object.find(key);
@@ -57,7 +53,7 @@ void collect_frames(const json &values, std::vector<json> &frames) {
 std::string first_text(const json &frame,
                        std::initializer_list<const char *> keys) {
   for (const char *key : keys) {
-    if (auto value = text(frame, key); !value.empty()) {
+    if (auto value = string_field(frame, key); !value.empty()) {
       return value;
     }
   }
@@ -126,16 +122,16 @@ EventVerdict judge_event(std::string_view event_json, std::string_view what) {
   }
   if (event.contains("entries") && event["entries"].is_array()) {
     for (const auto &entry : event["entries"]) {
-      if (entry.is_object() && text(entry, "type") == "exception" &&
+      if (entry.is_object() && string_field(entry, "type") == "exception" &&
           entry.contains("data")) {
         collect_frames(entry["data"], frames);
       }
     }
   }
   EventVerdict verdict;
-  verdict.event_id = text(event, "eventID");
+  verdict.event_id = string_field(event, "eventID");
   if (verdict.event_id.empty()) {
-    verdict.event_id = text(event, "event_id");
+    verdict.event_id = string_field(event, "event_id");
   }
   for (const auto &frame : frames) {
     std::string path = first_text(frame, {"filename", "abs_path", "absPath"});
@@ -147,9 +143,9 @@ EventVerdict judge_event(std::string_view event_json, std::string_view what) {
     FrameVerdict out;
     out.location =
         path + ":" + std::to_string(line) + ":" + std::to_string(column);
-    out.function = text(frame, "function");
+    out.function = string_field(frame, "function");
     std::string map = frame.contains("data") && frame["data"].is_object()
-                          ? text(frame["data"], "sourcemap")
+                          ? string_field(frame["data"], "sourcemap")
                           : "";
     if (map.empty()) {
       map = first_text(frame, {"mapUrl", "map"});

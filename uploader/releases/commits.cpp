@@ -9,10 +9,6 @@ namespace uploader::releases {
 
 namespace {
 
-std::string trim(std::string_view text) {
-  return std::string(util::trim(text));
-}
-
 std::string without_spaces(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -26,10 +22,10 @@ std::string without_spaces(std::string_view text) {
 std::optional<std::string> nonempty(const config::EnvGetter &getenv,
                                     const char *name) {
   auto value = getenv(name);
-  if (!value || trim(*value).empty()) {
+  if (!value || util::trim(*value).empty()) {
     return std::nullopt;
   }
-  return trim(*value);
+  return std::string(util::trim(*value));
 }
 
 // A CI provider that exposes the commit being built and where its
@@ -177,7 +173,7 @@ CommitRef parse_commit_spec(std::string_view spec) {
 }
 
 std::optional<RemoteLocation> parse_remote_url(std::string_view url) {
-  std::string text = trim(url);
+  std::string text(util::trim(url));
   std::string_view rest = text;
   std::string host;
   if (size_t scheme = rest.find("://"); scheme != std::string_view::npos) {
@@ -255,14 +251,16 @@ CommitRef auto_commit_ref(const config::EnvGetter &getenv,
     if (!location) {
       throw ConfigError(
           "--auto: the git checkout has no usable remote '" + remote + "'" +
-          (url ? " (its URL '" + trim(*url) + "' names no host and path)"
+          (url ? " (its URL '" + std::string(util::trim(*url)) +
+                     "' names no host and path)"
                : "") +
           "; add it with 'git remote add " + remote +
           " URL', set SENTRY_VCS_REMOTE, or use --commit REPO@SHA");
     }
     const Repository &repository = require_match(
         *location, "--auto: the git remote '" + remote + "'", repositories);
-    return CommitRef{repository.name, trim(*head), std::nullopt};
+    return CommitRef{repository.name, std::string(util::trim(*head)),
+                     std::nullopt};
   }
   for (const auto &source : k_ci_sources) {
     auto commit = nonempty(getenv, source.commit_variable);
