@@ -9,6 +9,7 @@
 #include "uploader/util/fs.hpp"
 #include "uploader/util/hash.hpp"
 #include "uploader/util/log.hpp"
+#include "uploader/util/platform.hpp"
 #include "uploader/util/redact.hpp"
 #include "uploader/util/strings.hpp"
 #include "uploader/version.hpp"
@@ -17,7 +18,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <malloc.h>
 
 namespace uploader::cli {
 
@@ -124,17 +124,7 @@ int run(const std::vector<std::string> &args) {
 }
 
 int run(int argc, char **argv) {
-  // Worker threads each get a malloc arena by default and keep its freed
-  // memory; two arenas are plenty for our few threads and keep peak RSS
-  // bound to the largest files in flight.
-  mallopt(M_ARENA_MAX, 2);
-  // Files are read into, and maps written from, buffers of megabytes. By
-  // default each is a fresh mmap that is faulted in page by page and
-  // unmapped when freed; keeping freed memory in the heap lets the next file
-  // reuse pages that are already mapped. The heap still only grows to the
-  // largest set of buffers in use at once.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  util::tune_allocator();
 #ifdef SENTRY_SOURCEMAPS_TEST_HOOKS
   // The kill-safety tests stop an inject between its renames.
   if (auto renames = config::nonempty_variable(

@@ -11,6 +11,7 @@
 #include "uploader/upload/upload_cache.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/log.hpp"
+#include "uploader/util/platform.hpp"
 #include "uploader/util/redact.hpp"
 
 #include <nlohmann/json.hpp>
@@ -329,7 +330,7 @@ int run_upload(const ParsedArgs &args) {
   read_run_settings(args, request);
   config::ConfigInputs inputs = config_inputs(args);
   NetworkSettings network = network_settings(args, inputs.getenv);
-  upload::Progress progress(upload::stderr_is_terminal());
+  upload::Progress progress(util::stderr_is_terminal());
   config::Config config = load_command_config(args, inputs);
   request.getenv = inputs.getenv;
   request.git = run_git;

@@ -1,9 +1,9 @@
 #include "uploader/discovery/references.hpp"
 
+#include "uploader/util/platform.hpp"
 #include "uploader/util/strings.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <set>
 
@@ -255,19 +255,17 @@ std::optional<std::string_view> find_magic_comment(std::string_view text,
                                                    std::string_view name,
                                                    bool allow_at) {
   // The last `//# name=` (or `//@ name=`). Candidates are found by their
-  // third byte with memrchr, which is rare in JavaScript: a plain rfind
-  // compares at every position of the (mostly comment-free) file.
+  // third byte, which is rare in JavaScript: a plain rfind compares at
+  // every position of the (mostly comment-free) file.
   auto last_with_marker = [&](char marker) -> std::size_t {
     std::string needle =
         std::string("//") + marker + " " + std::string(name) + "=";
     std::size_t limit = text.size();
     while (limit > 2) {
-      const void *hit = ::memrchr(text.data() + 2, marker, limit - 2);
-      if (hit == nullptr) {
+      std::size_t at = util::find_last_byte(text, marker, 2, limit);
+      if (at == std::string_view::npos) {
         break;
       }
-      std::size_t at = static_cast<std::size_t>(static_cast<const char *>(hit) -
-                                                text.data());
       if (text.substr(at - 2).starts_with(needle)) {
         return at - 2;
       }

@@ -3,9 +3,7 @@
 #include "uploader/upload/progress.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/hash.hpp"
-
-#include <cstdlib>
-#include <unistd.h>
+#include "uploader/util/platform.hpp"
 
 namespace uploader::upload {
 
@@ -16,18 +14,7 @@ namespace {
 // A private folder for bundle files, removed with everything in it.
 class TempDir {
 public:
-  TempDir() {
-    // temp_directory_path() reads TMPDIR (and the platform's equivalents).
-    std::error_code ec;
-    fs::path base = fs::temp_directory_path(ec);
-    std::string pattern =
-        (ec ? fs::path("/tmp") : base).string() + "/sentry-sourcemaps-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw Error("cannot create a temporary folder in " + pattern +
-                  "; set TMPDIR to a writable folder");
-    }
-    m_path = pattern;
-  }
+  TempDir() : m_path(util::make_temp_folder("sentry-sourcemaps-")) {}
   ~TempDir() {
     std::error_code ec;
     fs::remove_all(m_path, ec);

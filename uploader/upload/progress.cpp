@@ -3,7 +3,6 @@
 #include "uploader/util/log.hpp"
 
 #include <cstdio>
-#include <unistd.h>
 
 namespace uploader::upload {
 
@@ -13,8 +12,6 @@ std::string format_mib(std::uint64_t bytes) {
                 static_cast<double>(bytes) / (1024.0 * 1024.0));
   return text;
 }
-
-bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
 Progress::Progress(bool terminal)
     : m_terminal(terminal && util::log_level() <= util::LogLevel::info) {}

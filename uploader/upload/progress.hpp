@@ -40,7 +40,4 @@ private:
 // "12.3 MiB"
 std::string format_mib(std::uint64_t bytes);
 
-// Whether stderr is a terminal that can take a redrawing bar.
-bool stderr_is_terminal();
-
 } // namespace uploader::upload
