@@ -2,15 +2,18 @@
 # that a consumer's add_subdirectory()/FetchContent of this repository works
 # on a machine that has only a compiler, CMake and libcurl:
 #
-#   HTTP      libcurl (required)
+#   HTTP      libcurl; on Windows without it, WinHTTP (part of the system)
 #   JSON      nlohmann_json: find_package, else FetchContent (declared as
 #             nlohmann_json, so FETCHCONTENT_SOURCE_DIR_NLOHMANN_JSON hands in
 #             a local copy; SENTRY_SOURCEMAPS_FETCH_DEPENDENCIES=OFF forbids
 #             the download)
-#   SHA-1     OpenSSL's libcrypto, else the built-in implementation
+#   SHA-1     OpenSSL's libcrypto, else the system's (CNG on Windows,
+#             CommonCrypto on macOS), else the built-in implementation
 #   DEFLATE   libdeflate, else zlib (one of the two is required)
 #
-# Sets SENTRY_SOURCEMAPS_SHA1_BACKEND (openssl|portable) and
+# Sets SENTRY_SOURCEMAPS_PLATFORM (posix|windows),
+# SENTRY_SOURCEMAPS_HTTP_BACKEND (curl|winhttp),
+# SENTRY_SOURCEMAPS_SHA1_BACKEND (openssl|cng|commoncrypto|portable) and
 # SENTRY_SOURCEMAPS_DEFLATE_BACKEND (libdeflate|zlib) for uploader/, and
 # prints one line naming every choice.
 
@@ -30,8 +33,20 @@ endfunction()
 
 find_package(Threads REQUIRED)
 
+if(WIN32)
+  set(SENTRY_SOURCEMAPS_PLATFORM windows)
+else()
+  set(SENTRY_SOURCEMAPS_PLATFORM posix)
+endif()
+
 find_package(CURL 7.68)
-if(NOT CURL_FOUND)
+if(CURL_FOUND)
+  set(SENTRY_SOURCEMAPS_HTTP_BACKEND curl)
+  set(_sentry_sourcemaps_http "libcurl ${CURL_VERSION_STRING}")
+elseif(WIN32)
+  set(SENTRY_SOURCEMAPS_HTTP_BACKEND winhttp)
+  set(_sentry_sourcemaps_http "WinHTTP")
+else()
   _sentry_sourcemaps_missing("libcurl 7.68 or newer (development files)"
     libcurl4-openssl-dev libcurl-devel curl curl)
 endif()
@@ -70,6 +85,12 @@ find_package(OpenSSL 1.1 COMPONENTS Crypto)
 if(OpenSSL_FOUND)
   set(SENTRY_SOURCEMAPS_SHA1_BACKEND openssl)
   set(_sentry_sourcemaps_sha1 "OpenSSL ${OPENSSL_VERSION}")
+elseif(WIN32)
+  set(SENTRY_SOURCEMAPS_SHA1_BACKEND cng)
+  set(_sentry_sourcemaps_sha1 "CNG")
+elseif(APPLE)
+  set(SENTRY_SOURCEMAPS_SHA1_BACKEND commoncrypto)
+  set(_sentry_sourcemaps_sha1 "CommonCrypto")
 else()
   set(SENTRY_SOURCEMAPS_SHA1_BACKEND portable)
   set(_sentry_sourcemaps_sha1 "built-in")
@@ -90,6 +111,6 @@ else()
   set(_sentry_sourcemaps_deflate "zlib ${ZLIB_VERSION_STRING}")
 endif()
 
-message(STATUS "SentrySourceMaps: HTTP libcurl ${CURL_VERSION_STRING}, "
+message(STATUS "SentrySourceMaps: HTTP ${_sentry_sourcemaps_http}, "
   "SHA-1 ${_sentry_sourcemaps_sha1}, DEFLATE ${_sentry_sourcemaps_deflate}, "
   "JSON nlohmann_json (${_sentry_sourcemaps_json_origin})")

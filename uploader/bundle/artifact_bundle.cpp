@@ -24,7 +24,7 @@ class ChunkingFile {
 public:
   ChunkingFile(const std::filesystem::path &path, std::uint64_t chunk_size)
       : m_path(path), m_chunk_size(chunk_size) {
-    m_file = std::fopen(path.c_str(), "wb");
+    m_file = util::open_stdio(path, "wb");
     if (m_file == nullptr) {
       throw Error("cannot create bundle file '" + path.string() +
                   "': " + std::strerror(errno));

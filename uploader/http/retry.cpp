@@ -3,8 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
-#include <ctime>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <thread>
@@ -104,13 +105,32 @@ parse_retry_after(std::string_view value,
     }
     return std::chrono::seconds(std::stol(std::string(value)));
   }
-  // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
-  std::tm tm{};
+  // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT" (read by hand:
+  // strptime and timegm are not on every platform).
+  static constexpr std::string_view k_months =
+      "JanFebMarAprMayJunJulAugSepOctNovDec";
+  char weekday[4] = {}, month_name[4] = {};
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
   std::string text(value);
-  if (strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) {
+  if (std::sscanf(text.c_str(), "%3s, %d %3s %d %d:%d:%d GMT", weekday, &day,
+                  month_name, &year, &hour, &minute, &second) != 7) {
     return std::nullopt;
   }
-  auto when = std::chrono::system_clock::from_time_t(timegm(&tm));
+  std::size_t month = k_months.find(month_name);
+  if (month == std::string_view::npos || month % 3 != 0 ||
+      std::string_view(month_name).size() != 3 || hour > 23 || minute > 59 ||
+      second > 60) {
+    return std::nullopt;
+  }
+  std::chrono::year_month_day date{
+      std::chrono::year(year),
+      std::chrono::month(static_cast<unsigned>(month / 3 + 1)),
+      std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok()) {
+    return std::nullopt;
+  }
+  auto when = std::chrono::sys_days(date) + std::chrono::hours(hour) +
+              std::chrono::minutes(minute) + std::chrono::seconds(second);
   auto delay =
       std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
   return std::max(delay, std::chrono::milliseconds(0));

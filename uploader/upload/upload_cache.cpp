@@ -7,20 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fcntl.h>
 #include <random>
 #include <set>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace uploader::upload {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using util::NativeFile;
 
 namespace {
 
@@ -129,63 +124,51 @@ bool sources_unchanged(const bundle::SourcesRead &sources_read) {
 
 std::string draft_name(const std::string &key) {
   static thread_local std::mt19937_64 engine{std::random_device{}()};
-  return "." + key + "." + std::to_string(::getpid()) + "-" +
+  return "." + key + "." + std::to_string(util::current_process_id()) + "-" +
          std::to_string(engine() % 1000000000) + std::string(k_draft_suffix);
-}
-
-bool try_flock(int fd, int operation) {
-  while (::flock(fd, operation | LOCK_NB) != 0) {
-    if (errno != EINTR) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // Holds `.lock` in the folder exclusively. Everything that adds, replaces
 // or removes an entry, and taking one, runs under it in every process, so
 // "is anyone holding this file?" cannot change between the question and
-// the removal. flock (not fcntl) locks, because they belong to the open
+// the removal. flock-style locks (not fcntl), because they belong to the open
 // file, not the process: two UploadCache objects in one process exclude
 // each other too, and a crashed process's locks go away with it.
 class FolderLock {
 public:
   explicit FolderLock(const fs::path &folder) {
     fs::path path = folder / k_lock_name;
-    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (m_fd < 0) {
-      throw Error("cannot open " + path.string() + ": " + std::strerror(errno));
+    std::error_code error;
+    m_file = NativeFile::open(path, NativeFile::Mode::read_write_create, error);
+    if (error) {
+      throw Error("cannot open " + path.string() + ": " + error.message());
     }
-    while (::flock(m_fd, LOCK_EX) != 0) {
-      if (errno != EINTR) {
-        int error = errno;
-        ::close(m_fd);
-        throw Error("cannot lock " + path.string() + ": " +
-                    std::strerror(error));
-      }
+    m_file.lock(NativeFile::Lock::exclusive, error);
+    if (error) {
+      throw Error("cannot lock " + path.string() + ": " + error.message());
     }
   }
-  ~FolderLock() { ::close(m_fd); } // closing releases the lock
+  // Closing m_file releases the lock.
   FolderLock(const FolderLock &) = delete;
   FolderLock &operator=(const FolderLock &) = delete;
 
 private:
-  int m_fd = -1;
+  NativeFile m_file;
 };
 
 // Removes `path` unless a lease holds it (has a shared lock on it); returns
 // whether it is gone. Only under the FolderLock, which leases are taken
 // under too.
 bool remove_unless_held(const fs::path &path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return errno == ENOENT;
+  std::error_code error;
+  NativeFile file = NativeFile::open(path, NativeFile::Mode::read, error);
+  if (error) {
+    return error == std::errc::no_such_file_or_directory;
   }
-  bool free = try_flock(fd, LOCK_EX);
+  bool free = file.try_lock(NativeFile::Lock::exclusive);
   if (free) {
-    ::unlink(path.c_str());
+    fs::remove(path, error);
   }
-  ::close(fd);
   return free;
 }
 
@@ -198,13 +181,12 @@ struct Entry {
 
 // None if it is gone meanwhile (removed by hand, say).
 std::optional<Entry> stat_entry(const fs::path &path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
+  std::error_code error;
+  std::optional<util::FileFacts> facts = util::file_facts(path, true, error);
+  if (!facts) {
     return std::nullopt;
   }
-  return Entry{std::int64_t{info.st_mtim.tv_sec} * 1'000'000'000 +
-                   info.st_mtim.tv_nsec,
-               static_cast<std::uint64_t>(info.st_size), path, ""};
+  return Entry{facts->modified_ns, facts->size, path, ""};
 }
 
 void newest_first(std::vector<Entry> &entries) {
@@ -292,10 +274,9 @@ void evict(const fs::path &folder, const CacheLimits &limits) {
 } // namespace
 
 BundleLease::BundleLease(BundleLease &&other) noexcept
-    : m_fd(other.m_fd), m_path(std::move(other.m_path)),
+    : m_file(std::move(other.m_file)), m_path(std::move(other.m_path)),
       m_private(other.m_private), m_folder(std::move(other.m_folder)),
       m_limits(other.m_limits) {
-  other.m_fd = -1;
   other.m_path.clear();
   other.m_private = false;
   other.m_folder.clear();
@@ -304,12 +285,11 @@ BundleLease::BundleLease(BundleLease &&other) noexcept
 BundleLease &BundleLease::operator=(BundleLease &&other) noexcept {
   if (this != &other) {
     release();
-    m_fd = other.m_fd;
+    m_file = std::move(other.m_file);
     m_path = std::move(other.m_path);
     m_private = other.m_private;
     m_folder = std::move(other.m_folder);
     m_limits = other.m_limits;
-    other.m_fd = -1;
     other.m_path.clear();
     other.m_private = false;
     other.m_folder.clear();
@@ -319,12 +299,10 @@ BundleLease &BundleLease::operator=(BundleLease &&other) noexcept {
 
 void BundleLease::release() noexcept {
   if (m_private && !m_path.empty()) {
-    ::unlink(m_path.c_str());
+    std::error_code ignored;
+    fs::remove(m_path, ignored);
   }
-  if (m_fd >= 0) {
-    ::close(m_fd);
-    m_fd = -1;
-  }
+  util::close_native(m_file.release());
   // A kept bundle may have been left over the bound because this lease
   // held it: evict now that it is free.
   if (!m_folder.empty()) {
@@ -455,15 +433,15 @@ UploadCache::take_bundle(const std::string &key) const {
     }
     fs::path path = m_folder / (key + std::string(k_bundle_suffix));
     BundleLease &lease = cached.lease;
-    lease.m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    struct stat info {};
-    if (lease.m_fd < 0 || ::fstat(lease.m_fd, &info) != 0 ||
-        static_cast<std::uint64_t>(info.st_size) != cached.bundle.size ||
-        !try_flock(lease.m_fd, LOCK_SH)) {
+    std::error_code error;
+    // Read and write: touch() below needs to write its time.
+    lease.m_file = NativeFile::open(path, NativeFile::Mode::read_write, error);
+    if (error || lease.m_file.size() != cached.bundle.size ||
+        !lease.m_file.try_lock(NativeFile::Lock::shared)) {
       return std::nullopt; // the lease has no folder yet: no eviction here
     }
     // Touch it, so eviction keeps what is used.
-    ::futimens(lease.m_fd, nullptr);
+    lease.m_file.touch();
     lease.m_path = path;
     cached.bundle.path = path;
     lease.m_folder = m_folder;
@@ -485,22 +463,22 @@ UploadCache::draft_bundle(const std::string &key) const {
     // the new file for a dead upload's draft in between.
     FolderLock lock(m_folder);
     BundleLease lease;
-    for (int attempt = 0; attempt < 16 && lease.m_fd < 0; ++attempt) {
+    std::error_code error;
+    for (int attempt = 0; attempt < 16 && !lease.held(); ++attempt) {
       lease.m_path = m_folder / draft_name(key);
-      lease.m_fd = ::open(lease.m_path.c_str(),
-                          O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      if (lease.m_fd < 0 && errno != EEXIST) {
+      lease.m_file = NativeFile::open(lease.m_path,
+                                      NativeFile::Mode::create_new_rw, error);
+      if (error && error != std::errc::file_exists) {
         throw Error("cannot create " + lease.m_path.string() + ": " +
-                    std::strerror(errno));
+                    error.message());
       }
     }
-    if (lease.m_fd < 0) {
+    if (!lease.held()) {
       throw Error("cannot create a draft bundle in " + m_folder.string());
     }
     lease.m_private = true;
-    if (!try_flock(lease.m_fd, LOCK_SH)) {
-      throw Error("cannot lock " + lease.m_path.string() + ": " +
-                  std::strerror(errno));
+    if (!lease.m_file.try_lock(NativeFile::Lock::shared)) {
+      throw Error("cannot lock " + lease.m_path.string());
     }
     return lease;
   } catch (const std::exception &error) {
@@ -520,19 +498,21 @@ CachedBundle UploadCache::save_bundle(const std::string &key, BundleLease draft,
     // The bundle was written through stdio and never synced: sync it
     // before it becomes an entry, so that a crash cannot leave a record
     // whose bundle has the right size but not the bytes it describes.
-    if (::fdatasync(lease.m_fd) != 0) {
+    std::error_code error;
+    lease.m_file.sync(error);
+    if (error) {
       throw Error("cannot sync " + lease.m_path.string() + ": " +
-                  std::strerror(errno));
+                  error.message());
     }
     std::string record = record_json(saved.bundle).dump();
     fs::path target = m_folder / (key + std::string(k_bundle_suffix));
     fs::path record_path = m_folder / (key + std::string(k_record_suffix));
     FolderLock lock(m_folder);
-    int old = ::open(target.c_str(), O_RDONLY | O_CLOEXEC);
-    if (old >= 0 && !try_flock(old, LOCK_EX)) {
+    std::error_code no_old;
+    NativeFile old = NativeFile::open(target, NativeFile::Mode::read, no_old);
+    if (old.is_open() && !old.try_lock(NativeFile::Lock::exclusive)) {
       // Another upload is sending the entry for the same files: it must
       // keep reading the file it took, so this one sends its own draft.
-      ::close(old);
       util::log_debug("not caching the bundle: the cached one for the same "
                       "files is in use");
       return saved;
@@ -541,14 +521,11 @@ CachedBundle UploadCache::save_bundle(const std::string &key, BundleLease draft,
     // it with the new bundle.
     std::error_code ec;
     fs::remove(record_path, ec);
-    int renamed = ::rename(lease.m_path.c_str(), target.c_str());
-    int error = errno;
-    if (old >= 0) {
-      ::close(old);
-    }
-    if (renamed != 0) {
+    std::error_code renamed = util::replace_file(lease.m_path, target);
+    old.close(no_old);
+    if (renamed) {
       throw Error("cannot rename " + lease.m_path.string() + ": " +
-                  std::strerror(error));
+                  renamed.message());
     }
     // From here the file is the entry, still held by this lease.
     lease.m_path = target;

@@ -3,6 +3,7 @@
 #include "uploader/bundle/artifact_bundle.hpp"
 #include "uploader/config/environment.hpp"
 #include "uploader/upload/plan.hpp"
+#include "uploader/util/native_file.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -20,7 +21,7 @@ struct CacheLimits {
 
 // A bundle file one upload is building or sending. While it lives no
 // UploadCache, in this process or any other, removes or replaces the file
-// at path(): it holds a shared flock on the file, and the cache removes
+// at path(): it holds a shared lock on the file, and the cache removes
 // only files it can lock exclusively. Releasing it (destruction or
 // release()) removes the file if it was never published, and lets the
 // cache evict what is now over its bound.
@@ -34,13 +35,13 @@ public:
   BundleLease &operator=(BundleLease &&other) noexcept;
 
   const std::filesystem::path &path() const { return m_path; }
-  bool held() const { return m_fd >= 0; }
+  bool held() const { return m_file.is_open(); }
   void release() noexcept;
 
 private:
   friend class UploadCache;
 
-  int m_fd = -1;
+  util::NativeFile m_file;
   std::filesystem::path m_path;
   bool m_private = false; // a draft only this lease knows: removed on release
   std::filesystem::path m_folder;

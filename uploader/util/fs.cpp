@@ -5,15 +5,10 @@
 #include "uploader/util/parallel_close.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fcntl.h>
 #include <mutex>
 #include <random>
 #include <set>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <vector>
 
 namespace uploader::util {
@@ -24,11 +19,17 @@ namespace {
 
 constexpr std::size_t k_buffer_limit = 256 << 10;
 
-std::string errno_text(int error) { return std::strerror(error); }
+[[noreturn]] void fail(const fs::path &path, std::string_view what,
+                       const std::error_code &error) {
+  throw Error(std::string(what) + " " + path.string() + ": " + error.message());
+}
 
-[[noreturn]] void fail(const fs::path &path, std::string_view what, int error) {
-  throw Error(std::string(what) + " " + path.string() + ": " +
-              errno_text(error));
+// Why a file may not be written, in the words users know.
+std::string write_refusal(const std::error_code &error) {
+  return error == std::errc::permission_denied ||
+                 error == std::errc::read_only_file_system
+             ? "the file is read-only"
+             : error.message();
 }
 
 std::string random_suffix() {
@@ -44,38 +45,30 @@ std::string random_suffix() {
 } // namespace
 
 std::string read_file(const fs::path &path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    fail(path, "cannot read", errno);
+  std::error_code error;
+  NativeFile file = NativeFile::open(path, NativeFile::Mode::read, error);
+  if (error) {
+    fail(path, "cannot read", error);
   }
   // Read straight into a buffer of the file's size (one read for most
   // files); grow it if the file grew meanwhile.
   std::string contents;
-  struct stat info {};
-  std::size_t expected = ::fstat(fd, &info) == 0 && info.st_size > 0
-                             ? static_cast<std::size_t>(info.st_size)
-                             : 0;
-  contents.resize(expected + 1);
+  contents.resize(static_cast<std::size_t>(file.size().value_or(0)) + 1);
   std::size_t size = 0;
   for (;;) {
     if (size == contents.size()) {
       contents.resize(contents.size() * 2 + 4096);
     }
-    ssize_t got = ::read(fd, contents.data() + size, contents.size() - size);
-    if (got < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      int error = errno;
-      ::close(fd);
+    std::size_t got =
+        file.read(contents.data() + size, contents.size() - size, error);
+    if (error) {
       fail(path, "cannot read", error);
     }
     if (got == 0) {
       break;
     }
-    size += static_cast<std::size_t>(got);
+    size += got;
   }
-  ::close(fd);
   contents.resize(size);
   return contents;
 }
@@ -89,16 +82,16 @@ StagedFile::StagedFile(fs::path target) : m_target(std::move(target)) {
   // lock in the kernel; waiting here lets it sleep.
   static std::mutex create_mutex;
   std::lock_guard lock(create_mutex);
-  for (int attempt = 0; attempt < 16 && m_fd < 0; ++attempt) {
+  std::error_code error;
+  for (int attempt = 0; attempt < 16 && !m_file.is_open(); ++attempt) {
     m_temp = folder / ("." + base + ".tmp-" + random_suffix());
-    m_fd =
-        ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (m_fd < 0 && errno != EEXIST) {
-      fail(m_target, "cannot create a temporary file next to", errno);
+    m_file = NativeFile::open(m_temp, NativeFile::Mode::create_new, error);
+    if (error && error != std::errc::file_exists) {
+      fail(m_target, "cannot create a temporary file next to", error);
     }
   }
-  if (m_fd < 0) {
-    fail(m_target, "cannot create a temporary file next to", EEXIST);
+  if (!m_file.is_open()) {
+    fail(m_target, "cannot create a temporary file next to", error);
   }
 }
 
@@ -106,9 +99,8 @@ StagedFile::~StagedFile() { discard(); }
 
 StagedFile::StagedFile(StagedFile &&other) noexcept
     : m_target(std::move(other.m_target)), m_temp(std::move(other.m_temp)),
-      m_buffer(std::move(other.m_buffer)), m_fd(other.m_fd),
+      m_buffer(std::move(other.m_buffer)), m_file(std::move(other.m_file)),
       m_finished(other.m_finished) {
-  other.m_fd = -1;
   other.m_temp.clear();
 }
 
@@ -118,9 +110,8 @@ StagedFile &StagedFile::operator=(StagedFile &&other) noexcept {
     m_target = std::move(other.m_target);
     m_temp = std::move(other.m_temp);
     m_buffer = std::move(other.m_buffer);
-    m_fd = other.m_fd;
+    m_file = std::move(other.m_file);
     m_finished = other.m_finished;
-    other.m_fd = -1;
     other.m_temp.clear();
   }
   return *this;
@@ -144,16 +135,10 @@ void StagedFile::flush_buffer() {
 }
 
 void StagedFile::write_all(std::string_view bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t put = ::write(m_fd, bytes.data() + done, bytes.size() - done);
-    if (put < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      fail(m_target, "cannot write the replacement of", errno);
-    }
-    done += static_cast<std::size_t>(put);
+  std::error_code error;
+  m_file.write_all(bytes, error);
+  if (error) {
+    fail(m_target, "cannot write the replacement of", error);
   }
 }
 
@@ -165,43 +150,34 @@ void StagedFile::finish(bool sync) {
   std::string().swap(m_buffer);
   // Start writing the data out now, without waiting: the later sync then
   // finds most of it on disk already, and disk and CPU work overlap.
-  ::sync_file_range(m_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-  struct stat info {};
-  if (::stat(m_target.c_str(), &info) == 0) {
-    if (::fchmod(m_fd, info.st_mode & 07777) != 0) {
-      fail(m_target, "cannot set the mode of the replacement of", errno);
+  m_file.start_writeback();
+  std::error_code error;
+  m_file.copy_permissions_from(m_target, error);
+  if (error) {
+    fail(m_target, "cannot set the mode of the replacement of", error);
+  }
+  if (sync) {
+    m_file.sync(error);
+    if (error) {
+      fail(m_target, "cannot fsync the replacement of", error);
     }
   }
-  if (sync && ::fsync(m_fd) != 0) {
-    fail(m_target, "cannot fsync the replacement of", errno);
+  m_file.close(error);
+  if (error) {
+    fail(m_target, "cannot close the replacement of", error);
   }
-  if (::close(m_fd) != 0) {
-    m_fd = -1;
-    fail(m_target, "cannot close the replacement of", errno);
-  }
-  m_fd = -1;
   m_finished = true;
 }
 
 void StagedFile::commit() {
   finish();
-  if (::rename(m_temp.c_str(), m_target.c_str()) != 0) {
-    fail(m_target, "cannot replace", errno);
-  }
-  m_temp.clear();
-  // Make the rename durable too.
-  int dir = ::open(
-      m_target.parent_path().empty() ? "." : m_target.parent_path().c_str(),
-      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  rename_over();
+  sync_folder(m_target.parent_path()); // the rename durable too
 }
 
 void StagedFile::rename_over() {
-  if (::rename(m_temp.c_str(), m_target.c_str()) != 0) {
-    fail(m_target, "cannot replace", errno);
+  if (std::error_code error = replace_file(m_temp, m_target)) {
+    fail(m_target, "cannot replace", error);
   }
   m_temp.clear();
 }
@@ -214,15 +190,6 @@ fs::path journal_path(const fs::path &folder) {
   std::error_code ec;
   fs::path dir = fs::is_directory(folder, ec) ? folder : folder.parent_path();
   return (dir.empty() ? fs::path(".") : dir) / k_journal_name;
-}
-
-void sync_folder(const fs::path &folder) {
-  int fd = ::open(folder.empty() ? "." : folder.c_str(),
-                  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
 }
 
 } // namespace
@@ -259,7 +226,7 @@ std::size_t recover_interrupted_commit(const fs::path &journal_folder) {
     }
     fs::path temp = line.substr(0, tab);
     fs::path target = line.substr(tab + 1);
-    if (fs::exists(temp, ec) && ::rename(temp.c_str(), target.c_str()) == 0) {
+    if (fs::exists(temp, ec) && !replace_file(temp, target)) {
       ++replaced;
       folders.insert(target.parent_path());
     }
@@ -275,31 +242,19 @@ std::size_t recover_interrupted_commit(const fs::path &journal_folder) {
 void commit_all(std::span<StagedFile *const> files,
                 const fs::path &journal_folder) {
   PhaseTimer timer("commit");
-  std::set<std::string> folders;
+  std::set<fs::path> folders;
   for (StagedFile *file : files) {
-    file->finish(false);
+    // Data first: one syncfs per file system holding the temporary files
+    // where there is one, else each file's own sync.
+    file->finish(!k_can_sync_file_systems);
     fs::path folder = file->target().parent_path();
-    folders.insert(folder.empty() ? "." : folder.string());
+    folders.insert(folder.empty() ? fs::path(".") : folder);
   }
-  // Data first: one syncfs per file system holding the temporary files.
-  std::set<dev_t> devices;
-  std::vector<int> folder_fds;
-  for (const auto &folder : folders) {
-    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-      continue;
-    }
-    folder_fds.push_back(fd);
-    struct stat info {};
-    if (::fstat(fd, &info) == 0 && devices.insert(info.st_dev).second) {
-      if (::syncfs(fd) != 0) {
-        int error = errno;
-        for (int open_fd : folder_fds) {
-          ::close(open_fd);
-        }
-        fail(folder, "cannot sync the file system of", error);
-      }
-    }
+  std::vector<fs::path> folder_list(folders.begin(), folders.end());
+  std::error_code sync_error;
+  sync_file_systems(folder_list, sync_error);
+  if (sync_error) {
+    fail(folder_list.front(), "cannot sync the file system of", sync_error);
   }
   timer.phase("synced " + std::to_string(files.size()) + " files");
   fs::path journal;
@@ -318,33 +273,29 @@ void commit_all(std::span<StagedFile *const> files,
   long exit_after = -1;
 #endif
   ParallelCloser closer;
-  try {
+  {
     for (StagedFile *file : files) {
       if (exit_after-- == 0) {
         std::_Exit(137);
       }
       // Hold the file being replaced open, so that freeing it happens on
       // the closer's threads, not inside rename.
-      int old_fd = ::open(file->target().c_str(), O_RDONLY | O_CLOEXEC);
+      std::error_code ignored;
+      NativeFile old =
+          NativeFile::open(file->target(), NativeFile::Mode::read, ignored);
       try {
         file->rename_over();
       } catch (...) {
-        closer.close_later(old_fd);
+        closer.close_later(old.release());
         throw;
       }
-      closer.close_later(old_fd);
+      closer.close_later(old.release());
     }
-  } catch (...) {
-    for (int fd : folder_fds) {
-      ::close(fd);
-    }
-    throw;
   }
   timer.phase("renamed them");
   // Then the renames.
-  for (int fd : folder_fds) {
-    ::fsync(fd);
-    ::close(fd);
+  for (const auto &folder : folder_list) {
+    sync_folder(folder);
   }
   timer.phase("synced the folders");
   if (!journal.empty()) {
@@ -371,11 +322,12 @@ fs::path WriteResolver::real_folder(const fs::path &folder) {
 }
 
 fs::path WriteResolver::resolve(const fs::path &path, const fs::path &root) {
-  struct stat info {};
-  if (::lstat(path.c_str(), &info) != 0) {
-    fail(path, "cannot access", errno);
+  std::error_code error;
+  std::optional<FileFacts> facts = file_facts(path, false, error);
+  if (!facts) {
+    fail(path, "cannot access", error);
   }
-  if (S_ISLNK(info.st_mode)) {
+  if (facts->is_symlink) {
     return resolve_for_write(path, root);
   }
   fs::path real = real_folder(path.parent_path()) / path.filename();
@@ -386,24 +338,20 @@ fs::path WriteResolver::resolve(const fs::path &path, const fs::path &root) {
                 real.string() + ", outside of the searched folder " +
                 root.string());
   }
-  if ((info.st_mode & 0222) == 0) {
+  if (facts->read_only) {
     throw Error("cannot modify " + path.string() + ": the file is read-only");
   }
-  if (::access(path.c_str(), W_OK) != 0) {
-    throw Error("cannot modify " + path.string() + ": " +
-                (errno == EACCES || errno == EROFS ? "the file is read-only"
-                                                   : errno_text(errno)));
+  if (!may_write(path, error)) {
+    throw Error("cannot modify " + path.string() + ": " + write_refusal(error));
   }
   return real;
 }
 
 void StagedFile::discard() noexcept {
-  if (m_fd >= 0) {
-    ::close(m_fd);
-    m_fd = -1;
-  }
+  close_native(m_file.release());
   if (!m_temp.empty()) {
-    ::unlink(m_temp.c_str());
+    std::error_code ignored;
+    fs::remove(m_temp, ignored);
     m_temp.clear();
   }
 }
@@ -415,14 +363,15 @@ void write_file_atomic(const fs::path &path, std::string_view bytes) {
 }
 
 std::string file_identity(const fs::path &path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
+  std::error_code error;
+  std::optional<FileFacts> facts = file_facts(path, true, error);
+  if (!facts) {
     return "absent";
   }
-  return std::to_string(info.st_size) + ' ' +
-         std::to_string(info.st_mtim.tv_sec) + '.' +
-         std::to_string(info.st_mtim.tv_nsec) + ' ' +
-         std::to_string(info.st_ino);
+  return std::to_string(facts->size) + ' ' +
+         std::to_string(facts->modified_ns / 1'000'000'000) + '.' +
+         std::to_string(facts->modified_ns % 1'000'000'000) + ' ' +
+         std::to_string(facts->identity);
 }
 
 bool is_inside(const fs::path &path, const fs::path &folder) {
@@ -455,14 +404,12 @@ fs::path resolve_for_write(const fs::path &path, const fs::path &root) {
   }
   // A file without any write bit is read-only on purpose, even for root
   // (for whom access() always succeeds).
-  struct stat info {};
-  if (::stat(real.c_str(), &info) == 0 && (info.st_mode & 0222) == 0) {
+  std::optional<FileFacts> facts = file_facts(real, true, error);
+  if (facts && facts->read_only) {
     throw Error("cannot modify " + path.string() + ": the file is read-only");
   }
-  if (::access(real.c_str(), W_OK) != 0) {
-    throw Error("cannot modify " + path.string() + ": " +
-                (errno == EACCES || errno == EROFS ? "the file is read-only"
-                                                   : errno_text(errno)));
+  if (!may_write(real, error)) {
+    throw Error("cannot modify " + path.string() + ": " + write_refusal(error));
   }
   return real;
 }

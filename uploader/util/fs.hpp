@@ -1,5 +1,7 @@
 #pragma once
 
+#include "uploader/util/native_file.hpp"
+
 #include <filesystem>
 #include <map>
 #include <span>
@@ -49,7 +51,7 @@ private:
   std::filesystem::path m_target;
   std::filesystem::path m_temp;
   std::string m_buffer;
-  int m_fd = -1;
+  NativeFile m_file;
   bool m_finished = false;
 };
 

@@ -1,7 +1,5 @@
 #include "uploader/util/parallel_close.hpp"
 
-#include <unistd.h>
-
 namespace uploader::util {
 
 ParallelCloser::ParallelCloser(std::size_t threads) {
@@ -21,30 +19,30 @@ ParallelCloser::~ParallelCloser() {
   }
 }
 
-void ParallelCloser::close_later(int fd) {
-  if (fd < 0) {
+void ParallelCloser::close_later(NativeHandle file) {
+  if (file == k_no_file) {
     return;
   }
   {
     std::lock_guard lock(m_mutex);
-    m_fds.push_back(fd);
+    m_files.push_back(file);
   }
   m_queued.notify_one();
 }
 
 void ParallelCloser::run() {
   for (;;) {
-    int fd = -1;
+    NativeHandle file = k_no_file;
     {
       std::unique_lock lock(m_mutex);
-      m_queued.wait(lock, [this] { return m_stopping || !m_fds.empty(); });
-      if (m_fds.empty()) {
+      m_queued.wait(lock, [this] { return m_stopping || !m_files.empty(); });
+      if (m_files.empty()) {
         return; // stopping, and nothing left
       }
-      fd = m_fds.front();
-      m_fds.pop_front();
+      file = m_files.front();
+      m_files.pop_front();
     }
-    ::close(fd);
+    close_native(file);
   }
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "uploader/util/native_file.hpp"
+
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -9,7 +11,7 @@
 
 namespace uploader::util {
 
-// Closes file descriptors on a few threads.
+// Closes files on a few threads.
 //
 // Closing the last reference to a file that was replaced frees its blocks,
 // and on a file system mounted with `discard` every free waits for the
@@ -23,15 +25,15 @@ public:
   ParallelCloser(const ParallelCloser &) = delete;
   ParallelCloser &operator=(const ParallelCloser &) = delete;
 
-  // Queues `fd` (ignored if negative) to be closed soon.
-  void close_later(int fd);
+  // Queues `file` (ignored if k_no_file) to be closed soon.
+  void close_later(NativeHandle file);
 
 private:
   void run();
 
   std::mutex m_mutex;
   std::condition_variable m_queued;
-  std::deque<int> m_fds;
+  std::deque<NativeHandle> m_files;
   bool m_stopping = false;
   std::vector<std::thread> m_threads;
 };
