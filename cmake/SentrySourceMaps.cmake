@@ -33,7 +33,54 @@ The uploader is the first of these that exists when
 1. the target ``Sentry::sourcemaps`` (built in the same tree, or the
    imported target that ``find_package(SentrySourceMaps)`` creates);
 2. the cache variable ``SENTRY_SOURCEMAPS_EXECUTABLE``;
-3. ``sentry-sourcemaps`` on the ``PATH`` (:command:`find_program`).
+3. ``sentry-sourcemaps`` on the ``PATH`` (:command:`find_program`, which
+   finds ``sentry-sourcemaps.exe`` on Windows; building for Windows on
+   another host it looks for a host ``sentry-sourcemaps`` first, then for
+   ``sentry-sourcemaps.exe``).
+
+Windows, cross-compiling and multi-config generators
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+The upload and doctor targets run the uploader as
+``$<TARGET_FILE:Sentry::sourcemaps>``, so its file name is whatever the
+target's is (``sentry-sourcemaps.exe`` on Windows).  When no file has the
+name given in ``SENTRY_SOURCEMAPS_EXECUTABLE``, the same name with ``.exe``
+is taken.
+
+When cross-compiling (:variable:`CMAKE_CROSSCOMPILING`), the uploader runs
+behind its :prop_tgt:`CROSSCOMPILING_EMULATOR` (initialised from
+:variable:`CMAKE_CROSSCOMPILING_EMULATOR`, e.g. ``wine``), which the module
+puts on the command line itself: CMake prepends it only to a ``COMMAND``
+that names a target built in the tree, not to ``$<TARGET_FILE:...>`` and
+never to an imported target.  So an uploader built in the tree for the
+target system runs through the emulator, as does a ``find_package()``
+one.  An uploader from ``SENTRY_SOURCEMAPS_EXECUTABLE`` or the ``PATH``
+runs through it only when its name ends in the target's executable suffix
+but not the host's (``sentry-sourcemaps.exe`` on a Linux host building for
+Windows); any other is taken for a host program and runs directly.  To
+decide otherwise, create the imported target ``Sentry::sourcemaps`` with
+the ``CROSSCOMPILING_EMULATOR`` you want before the call.  An uploader
+that needs an emulator but has none draws a configure-time warning.
+
+Paths given to the module (``DIRECTORY``, ``SOURCE_ROOT``, ``ENV_FILE``,
+``SENTRY_SOURCEMAPS_ENV_FILE``, ``SENTRY_SOURCEMAPS_EXECUTABLE``) may be
+written the Windows way, with backslashes (``C:\app\dist``, or a path taken
+from ``$ENV{...}``): backslashes are taken for folder separators, on every
+host, and replaced by ``/`` before the path is used.  Paths with spaces
+reach the uploader as one argument each.  Give a cache entry with ``-D``
+and its type (``-DSENTRY_SOURCEMAPS_EXECUTABLE:FILEPATH=...``) when the
+path is not absolute on the host, or CMake makes it absolute against the
+current folder first.
+
+Under a multi-config generator (Visual Studio, Xcode, Ninja Multi-Config)
+``cmake --build <dir> --config <config> --target sentry-upload`` uploads
+that configuration's bundle, and nothing depends on
+:variable:`CMAKE_BUILD_TYPE`.  ``DIRECTORY``, ``SOURCE_ROOT``, ``RELEASE``,
+``DIST`` and the other values the uploader gets, but not ``ENV_FILE``, may
+contain ``$<CONFIG>`` (e.g.
+``DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/$<CONFIG>/dist``), and each
+configuration keeps its own stamp and pending folder, in
+``${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/<name>/<config>/``.
 
 Secrets
 ^^^^^^^
@@ -48,8 +95,10 @@ Cache Variables
 ^^^^^^^^^^^^^^^
 
 ``SENTRY_SOURCEMAPS_EXECUTABLE``
-  Path to the ``sentry-sourcemaps`` uploader, used when no
-  ``Sentry::sourcemaps`` target exists.
+  Path to the ``sentry-sourcemaps`` uploader (``sentry-sourcemaps.exe`` on
+  Windows; the ``.exe`` may be left out), used when no
+  ``Sentry::sourcemaps`` target exists.  Set to what the ``PATH`` search
+  found when it was empty.
 
 ``SENTRY_SOURCEMAPS_REQUIRED``
   ``ON``: a build without a token fails.  ``OFF`` (the default): the upload
@@ -107,7 +156,8 @@ Commands
   strip the ``sourceMappingURL`` comments that named them.  Re-running it on
   an unchanged ``<dir>`` makes no network request: a stamp keyed by the
   bundle's checksum, the release and the server is kept in
-  ``${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/<name>/``.
+  ``${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/<name>/`` (its
+  ``<config>/`` subfolder under a multi-config generator).
 
   ``BUNDLE_TARGET <target>``
     Required.  The target that writes ``<dir>``, for example the custom target
@@ -115,7 +165,10 @@ Commands
 
   ``DIRECTORY <dir>``
     Required.  The bundler's output folder.  A relative path is relative to
-    :variable:`CMAKE_CURRENT_BINARY_DIR`.
+    :variable:`CMAKE_CURRENT_BINARY_DIR`.  It may contain generator
+    expressions such as ``$<CONFIG>``; one that starts with a generator
+    expression (``$<TARGET_FILE_DIR:app>/dist``) is used as it is and must
+    evaluate to an absolute path.
 
   ``ORG <org>``, ``PROJECT <project>...``, ``URL <url>``
     The Sentry organisation, project(s) and server.  Default: the
@@ -173,8 +226,9 @@ Commands
     ``sourcesContent`` is filled from the files inside it, and index maps are
     flattened.  Only the uploaded copy changes.  A relative ``<dir>`` is
     relative to the calling CMakeLists.txt; a folder that does not exist is a
-    configure error.  Default: the ``SOURCE_DIR`` of ``<target>`` (the folder
-    of the CMakeLists that defines it).
+    configure error (unless the path contains a generator expression).
+    Default: the ``SOURCE_DIR`` of ``<target>`` (the folder of the
+    CMakeLists that defines it).
 
   ``NO_REWRITE``
     Upload the maps byte for byte (``--no-rewrite``): no source paths, no
@@ -201,8 +255,10 @@ Commands
     ``FAIL`` (the default): a failed upload fails the build and leaves every
     map where it is, ready for a retry.  ``WARN``: the build goes on, but the
     maps are moved out of ``<dir>`` (so they are not deployed) into
-    ``${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/<name>/pending``, and the
-    next run of the target uploads them from there first.
+    ``${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/<name>/pending``
+    (``.../<name>/<config>/pending`` under a multi-config generator), and
+    the next run of the target (for that configuration) uploads them from
+    there first.
 
   ``ENV_FILE <path>``
     The dotenv file the uploader reads ``SENTRY_AUTH_TOKEN``, ``SENTRY_ORG``,
@@ -228,7 +284,9 @@ Commands
 
   The target has the properties ``SENTRY_SOURCEMAPS_BUNDLE_TARGET``,
   ``SENTRY_SOURCEMAPS_DIRECTORY``, ``SENTRY_SOURCEMAPS_PENDING_DIR``,
-  ``SENTRY_SOURCEMAPS_STAMP_FILE`` and ``SENTRY_SOURCEMAPS_ENV_FILE``.
+  ``SENTRY_SOURCEMAPS_STAMP_FILE`` and ``SENTRY_SOURCEMAPS_ENV_FILE``
+  (absolute CMake paths; under a multi-config generator the pending folder
+  and the stamp contain ``$<CONFIG>``, as ``DIRECTORY`` may).
 
 Example
 ^^^^^^^
@@ -301,20 +359,84 @@ function(_sentry_sourcemaps_ensure_job_pool)
   endif()
 endfunction()
 
+# Makes the path in <var> a CMake path: the backslashes of a Windows path
+# (typed by the user, or taken from the environment) become forward slashes,
+# on every host, so that nothing later reads them as escapes. Not
+# file(TO_CMAKE_PATH) or cmake_path(CONVERT ... TO_CMAKE_PATH_LIST) alone:
+# they split a list at the host's separator, ':' outside Windows, which cuts
+# C:\app in two, and cmake_path keeps backslashes outside Windows.
+function(_sentry_sourcemaps_to_cmake_path var)
+  set(path "${${var}}")
+  if(CMAKE_HOST_WIN32)
+    cmake_path(CONVERT "${path}" TO_CMAKE_PATH_LIST path)
+  endif()
+  string(REPLACE "\\" "/" path "${path}")
+  set(${var} "${path}" PARENT_SCOPE)
+endfunction()
+
+# The suffixes of the host's and of the target system's executables
+# (CMAKE_EXECUTABLE_SUFFIX describes the target's: ".exe" when building for
+# Windows, on any host).
+function(_sentry_sourcemaps_executable_suffixes host_var target_var)
+  set(host "")
+  if(CMAKE_HOST_WIN32)
+    set(host ".exe")
+  endif()
+  set(${host_var} "${host}" PARENT_SCOPE)
+  set(${target_var} "${CMAKE_EXECUTABLE_SUFFIX}" PARENT_SCOPE)
+endfunction()
+
+# <out_var>: TRUE when <file> is a program of the target system that the host
+# cannot run itself: cross-compiling, and its name ends in the target's
+# executable suffix but not the host's (sentry-sourcemaps.exe on a Linux host
+# building for Windows).
+function(_sentry_sourcemaps_is_target_program out_var file)
+  _sentry_sourcemaps_executable_suffixes(host_suffix target_suffix)
+  set(result FALSE)
+  if(CMAKE_CROSSCOMPILING AND NOT target_suffix STREQUAL ""
+      AND NOT target_suffix STREQUAL host_suffix)
+    string(LENGTH "${file}" file_length)
+    string(LENGTH "${target_suffix}" suffix_length)
+    if(file_length GREATER suffix_length)
+      math(EXPR start "${file_length} - ${suffix_length}")
+      string(SUBSTRING "${file}" ${start} -1 file_suffix)
+      string(TOLOWER "${file_suffix}" file_suffix)
+      string(TOLOWER "${target_suffix}" target_suffix)
+      if(file_suffix STREQUAL target_suffix)
+        set(result TRUE)
+      endif()
+    endif()
+  endif()
+  set(${out_var} ${result} PARENT_SCOPE)
+endfunction()
+
 # Makes sure Sentry::sourcemaps exists: an existing target, then
-# SENTRY_SOURCEMAPS_EXECUTABLE, then the PATH.
+# SENTRY_SOURCEMAPS_EXECUTABLE, then the PATH. The target the module creates
+# runs through CMAKE_CROSSCOMPILING_EMULATOR only when it is a program of the
+# target system (see _sentry_sourcemaps_is_target_program); a host program
+# runs directly.
 function(_sentry_sourcemaps_resolve_uploader)
   if(TARGET Sentry::sourcemaps)
     return()
   endif()
-  if(NOT SENTRY_SOURCEMAPS_EXECUTABLE)
-    find_program(_SENTRY_SOURCEMAPS_FOUND_EXECUTABLE NAMES sentry-sourcemaps NO_CACHE)
+  _sentry_sourcemaps_executable_suffixes(host_suffix target_suffix)
+  set(executable "${SENTRY_SOURCEMAPS_EXECUTABLE}")
+  _sentry_sourcemaps_to_cmake_path(executable)
+  if(NOT executable)
+    # find_program() tries .exe by itself only on a Windows host; building
+    # for Windows elsewhere, a host build is preferred, then the .exe.
+    set(names sentry-sourcemaps)
+    if(NOT target_suffix STREQUAL "" AND NOT target_suffix STREQUAL host_suffix)
+      list(APPEND names "sentry-sourcemaps${target_suffix}")
+    endif()
+    find_program(_SENTRY_SOURCEMAPS_FOUND_EXECUTABLE NAMES ${names} NO_CACHE)
     if(_SENTRY_SOURCEMAPS_FOUND_EXECUTABLE)
-      set(SENTRY_SOURCEMAPS_EXECUTABLE "${_SENTRY_SOURCEMAPS_FOUND_EXECUTABLE}" CACHE FILEPATH
+      set(executable "${_SENTRY_SOURCEMAPS_FOUND_EXECUTABLE}")
+      set(SENTRY_SOURCEMAPS_EXECUTABLE "${executable}" CACHE FILEPATH
         "The sentry-sourcemaps uploader, used when there is no Sentry::sourcemaps target" FORCE)
     endif()
   endif()
-  if(NOT SENTRY_SOURCEMAPS_EXECUTABLE)
+  if(NOT executable)
     message(FATAL_ERROR "Cannot find the sentry-sourcemaps uploader. Do one of: "
       "(1) build it in this tree (add_subdirectory or FetchContent of "
       "SentrySourceMaps, which defines the target Sentry::sourcemaps) or load "
@@ -322,14 +444,77 @@ function(_sentry_sourcemaps_resolve_uploader)
       "(2) set -DSENTRY_SOURCEMAPS_EXECUTABLE=/path/to/sentry-sourcemaps; "
       "(3) put sentry-sourcemaps on the PATH.")
   endif()
-  if(NOT EXISTS "${SENTRY_SOURCEMAPS_EXECUTABLE}")
+  # A path given without the suffix names the program with it: C:/bin/x is
+  # C:/bin/x.exe on Windows, for the host or the target.
+  if(NOT EXISTS "${executable}")
+    foreach(suffix IN ITEMS "${host_suffix}" "${target_suffix}")
+      if(NOT suffix STREQUAL "" AND EXISTS "${executable}${suffix}")
+        string(APPEND executable "${suffix}")
+        break()
+      endif()
+    endforeach()
+  endif()
+  if(NOT EXISTS "${executable}" OR IS_DIRECTORY "${executable}")
     message(FATAL_ERROR "SENTRY_SOURCEMAPS_EXECUTABLE is "
       "\"${SENTRY_SOURCEMAPS_EXECUTABLE}\", which does not exist. Point it at "
       "the sentry-sourcemaps executable, or clear it to search the PATH.")
   endif()
   add_executable(Sentry::sourcemaps IMPORTED GLOBAL)
   set_target_properties(Sentry::sourcemaps PROPERTIES
-    IMPORTED_LOCATION "${SENTRY_SOURCEMAPS_EXECUTABLE}")
+    IMPORTED_LOCATION "${executable}")
+  # CMake initialised CROSSCOMPILING_EMULATOR from CMAKE_CROSSCOMPILING_EMULATOR;
+  # a host program must not run through it.
+  _sentry_sourcemaps_is_target_program(target_program "${executable}")
+  if(NOT target_program)
+    set_property(TARGET Sentry::sourcemaps PROPERTY CROSSCOMPILING_EMULATOR "")
+  endif()
+endfunction()
+
+# Warns once when cross-compiling and the uploader is a program of the target
+# system (built in this tree, or a .exe on a non-Windows host) that has no
+# emulator to run it: the upload targets would fail at build time.
+function(_sentry_sourcemaps_check_emulator)
+  get_property(warned GLOBAL PROPERTY _SENTRY_SOURCEMAPS_WARNED_EMULATOR)
+  if(warned OR NOT CMAKE_CROSSCOMPILING)
+    return()
+  endif()
+  get_target_property(aliased Sentry::sourcemaps ALIASED_TARGET)
+  if(NOT aliased)
+    set(aliased Sentry::sourcemaps)
+  endif()
+  get_target_property(imported ${aliased} IMPORTED)
+  get_target_property(emulator ${aliased} CROSSCOMPILING_EMULATOR)
+  if(imported)
+    get_target_property(location ${aliased} IMPORTED_LOCATION)
+    _sentry_sourcemaps_is_target_program(target_program "${location}")
+  else()
+    set(location "the target ${aliased}, built in this tree for ${CMAKE_SYSTEM_NAME}")
+    set(target_program TRUE)
+  endif()
+  if(target_program AND NOT emulator)
+    set_property(GLOBAL PROPERTY _SENTRY_SOURCEMAPS_WARNED_EMULATOR TRUE)
+    message(WARNING "SentrySourceMaps: the upload targets run the uploader "
+      "${location}, which this ${CMAKE_HOST_SYSTEM_NAME} host cannot run, and "
+      "CMAKE_CROSSCOMPILING_EMULATOR is not set. Set it (for example to wine "
+      "when building for Windows), or point SENTRY_SOURCEMAPS_EXECUTABLE at a "
+      "sentry-sourcemaps built for the host.")
+  endif()
+endfunction()
+
+# The uploader's place on a command line: its file, behind its
+# CROSSCOMPILING_EMULATOR when cross-compiling. add_custom_target() prepends
+# the emulator itself only when COMMAND is the name of an executable built in
+# this tree, not for $<TARGET_FILE:...> and never for an imported target, so
+# the module always adds it. An empty emulator disappears with
+# COMMAND_EXPAND_LISTS; a generator expression reads the property at generate
+# time, so one set after the call counts.
+function(_sentry_sourcemaps_uploader_command out_var)
+  set(cmd "")
+  if(CMAKE_CROSSCOMPILING)
+    list(APPEND cmd "$<TARGET_PROPERTY:Sentry::sourcemaps,CROSSCOMPILING_EMULATOR>")
+  endif()
+  list(APPEND cmd "$<TARGET_FILE:Sentry::sourcemaps>")
+  set(${out_var} "${cmd}" PARENT_SCOPE)
 endfunction()
 
 # Warns once per file when an env file that may hold the token exists but is
@@ -448,6 +633,21 @@ function(_sentry_sourcemaps_check_upload_values)
   endif()
 endfunction()
 
+# Makes the path in <var> a CMake path (forward slashes), absolute against
+# <base> and normalised. A path that starts with a generator expression
+# (e.g. $<TARGET_FILE_DIR:app>/dist) is left as it is: only the build knows
+# where it points, and normalising could drop a "/.." after it. Generator
+# expressions later in a path ($<CONFIG> in ${CMAKE_CURRENT_BINARY_DIR}/$<CONFIG>)
+# are kept as they are.
+function(_sentry_sourcemaps_absolute_path var base)
+  set(path "${${var}}")
+  _sentry_sourcemaps_to_cmake_path(path)
+  if(NOT path MATCHES "^\\$<")
+    cmake_path(ABSOLUTE_PATH path BASE_DIRECTORY "${base}" NORMALIZE)
+  endif()
+  set(${var} "${path}" PARENT_SCOPE)
+endfunction()
+
 # Fills in, in the caller's arg_<KEYWORD> variables, what the call left out:
 # ORG, PROJECT, URL, RELEASE and DIST from SENTRY_SOURCEMAPS_<KEYWORD>,
 # ON_FAILURE FAIL, ENV_FILE from SENTRY_SOURCEMAPS_ENV_FILE. Makes DIRECTORY
@@ -462,20 +662,17 @@ function(_sentry_sourcemaps_apply_upload_defaults)
   if("${arg_ON_FAILURE}" STREQUAL "")
     set(arg_ON_FAILURE FAIL)
   endif()
-  cmake_path(ABSOLUTE_PATH arg_DIRECTORY BASE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
-    NORMALIZE)
   if("${arg_ENV_FILE}" STREQUAL "")
     set(arg_ENV_FILE "${SENTRY_SOURCEMAPS_ENV_FILE}")
   endif()
-  cmake_path(ABSOLUTE_PATH arg_ENV_FILE BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
-    NORMALIZE)
   if("${arg_SOURCE_ROOT}" STREQUAL "")
     # Where the bundle's sources live: the CMakeLists that defines its target.
     get_target_property(arg_SOURCE_ROOT ${arg_BUNDLE_TARGET} SOURCE_DIR)
   endif()
-  cmake_path(ABSOLUTE_PATH arg_SOURCE_ROOT BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
-    NORMALIZE)
-  if(NOT IS_DIRECTORY "${arg_SOURCE_ROOT}")
+  _sentry_sourcemaps_absolute_path(arg_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+  _sentry_sourcemaps_absolute_path(arg_ENV_FILE "${CMAKE_CURRENT_SOURCE_DIR}")
+  _sentry_sourcemaps_absolute_path(arg_SOURCE_ROOT "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(NOT arg_SOURCE_ROOT MATCHES "\\$<" AND NOT IS_DIRECTORY "${arg_SOURCE_ROOT}")
     message(FATAL_ERROR "sentry_sourcemaps_add_upload(${name}): SOURCE_ROOT "
       "\"${arg_SOURCE_ROOT}\" is not a folder. Name the folder the bundle's "
       "sources are under (relative paths are relative to this CMakeLists.txt), "
@@ -576,7 +773,8 @@ function(_sentry_sourcemaps_upload_command_line out_var pending_dir stamp_file
     env_file_args)
   _sentry_sourcemaps_server_args(server_args)
   _sentry_sourcemaps_selection_args(selection_args)
-  set(cmd "$<TARGET_FILE:Sentry::sourcemaps>" upload ${server_args})
+  _sentry_sourcemaps_uploader_command(cmd)
+  list(APPEND cmd upload ${server_args})
   foreach(pair IN ITEMS "RELEASE;--release" "DIST;--dist" "URL_PREFIX;--url-prefix")
     list(GET pair 0 keyword)
     list(GET pair 1 flag)
@@ -618,7 +816,8 @@ endfunction()
 function(_sentry_sourcemaps_doctor_command_line out_var env_file_args)
   _sentry_sourcemaps_server_args(server_args)
   _sentry_sourcemaps_selection_args(selection_args)
-  set(cmd "$<TARGET_FILE:Sentry::sourcemaps>" doctor ${server_args} ${selection_args})
+  _sentry_sourcemaps_uploader_command(cmd)
+  list(APPEND cmd doctor ${server_args} ${selection_args})
   if(NOT arg_NO_INJECT)
     list(APPEND cmd --expect-inject) # the upload injects debug IDs itself
   endif()
@@ -630,7 +829,7 @@ endfunction()
 # one aggregate target covers every call.
 function(_sentry_sourcemaps_add_to_aggregate aggregate target comment)
   if(NOT TARGET ${aggregate})
-    add_custom_target(${aggregate} COMMENT "${comment}")
+    add_custom_target(${aggregate} COMMENT "${comment}" VERBATIM)
   endif()
   add_dependencies(${aggregate} ${target})
 endfunction()
@@ -692,13 +891,20 @@ function(sentry_sourcemaps_add_upload name)
   _sentry_sourcemaps_check_upload_values()
   _sentry_sourcemaps_apply_upload_defaults()
   # What the uploader keeps between runs: the pending maps of ON_FAILURE WARN
-  # and the stamp that makes a re-run on an unchanged bundle free.
+  # and the stamp that makes a re-run on an unchanged bundle free. One set per
+  # configuration under a multi-config generator (Visual Studio, Xcode, Ninja
+  # Multi-Config), so that Debug's parked maps and stamp are not Release's.
   set(state_dir "${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/${name}")
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    string(APPEND state_dir "/$<CONFIG>")
+  endif()
   set(pending_dir "${state_dir}/pending")
   set(stamp_file "${state_dir}/stamp")
 
   _sentry_sourcemaps_check_env_file("${arg_ENV_FILE}")
   _sentry_sourcemaps_resolve_uploader()
+  _sentry_sourcemaps_check_emulator()
   _sentry_sourcemaps_ensure_job_pool()
 
   _sentry_sourcemaps_env_file_args(working_dir env_file_args)

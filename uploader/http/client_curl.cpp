@@ -1,5 +1,4 @@
 #include "uploader/http/client.hpp"
-
 #include "uploader/http/curl_handle.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/redact.hpp"

@@ -33,8 +33,8 @@ def fake():
 
 @pytest.fixture
 def cmake_project(tmp_path, make_program):
-    def factory(source=PROJECTS / "e2e"):
-        return CMakeProject(source, tmp_path / "build", make_program)
+    def factory(source=PROJECTS / "e2e", binary=None, generator="Ninja"):
+        return CMakeProject(source, binary or tmp_path / "build", make_program, generator)
     return factory
 
 

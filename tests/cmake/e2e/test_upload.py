@@ -9,29 +9,19 @@ import re
 
 import pytest
 
-from cmake_harness import SKIPPED_LINE, TOKEN, maps_under, write_env_file
+from cmake_harness import (BUNDLE_MAPS, SKIPPED_LINE, TOKEN, account,
+                           configure_with_env_file, maps_under)
 from helpers.deletion import assert_deleted_only_after_confirmation
 from helpers.process import clean_env
 
-BUNDLE_MAPS = ["assets/app.js.map", "assets/vendor.js.map"]
 DEBUG_ID_COMMENT = re.compile(r"^//# debugId=[0-9a-fA-F-]{36}\s*$", re.M)
 MAPPING_URL = re.compile(r"^//# sourceMappingURL=", re.M)
 
 
 def configure(cmake_project, uploader, tmp_path, *args, **env_values):
     """The e2e project with an env file holding `env_values` (the token etc.)."""
-    env_file = write_env_file(tmp_path / ".env.sentry-build-plugin", **env_values)
-    project = cmake_project()
-    result = project.configure("-DSENTRY_SOURCEMAPS_EXECUTABLE=%s" % uploader,
-                               "-DSENTRY_SOURCEMAPS_ENV_FILE=%s" % env_file, *args)
-    assert result.returncode == 0, result.output
-    return project
-
-
-def account(fake, **overrides):
-    values = {"auth_token": TOKEN, "url": fake.url, "org": "acme", "project": "web"}
-    values.update(overrides)
-    return values
+    return configure_with_env_file(cmake_project(), uploader,
+                                   tmp_path / ".env.sentry-build-plugin", *args, **env_values)
 
 
 def test_inject_upload_then_delete(cmake_project, uploader, fake, tmp_path):
