@@ -26,5 +26,7 @@ set(ZLIB_USE_STATIC_LIBS ON)
 
 find_program(_sentry_sourcemaps_wine NAMES wine64 wine HINTS /usr/lib/wine)
 if(_sentry_sourcemaps_wine)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${_sentry_sourcemaps_wine})
+  # Through a script that keeps Wine quiet and its server alive between runs.
+  set(CMAKE_CROSSCOMPILING_EMULATOR /bin/sh
+    "${CMAKE_CURRENT_LIST_DIR}/wine-run.sh" "${_sentry_sourcemaps_wine}")
 endif()

@@ -1,34 +1,21 @@
 #include "uploader/http/client.hpp"
+#include "uploader/http/client_common.hpp"
 #include "uploader/http/curl_handle.hpp"
 #include "uploader/util/error.hpp"
-#include "uploader/util/redact.hpp"
-#include "uploader/util/strings.hpp"
+#include "uploader/util/native_file.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
-#include <cstring>
-#include <fcntl.h>
 #include <map>
-#include <unistd.h>
 
 namespace uploader::http {
 
-std::optional<std::string> Response::header(std::string_view name) const {
-  for (const auto &[key, value] : headers) {
-    if (key == name) {
-      return value;
-    }
-  }
-  return std::nullopt;
-}
-
 namespace {
 
-// Streams one FileRange into a multipart part with pread, so a chunk is
-// never copied into memory as a whole.
+// Streams one FileRange into a multipart part with positioned reads, so a
+// chunk is never copied into memory as a whole.
 struct FilePartSource {
-  int fd;
+  util::NativeFile *file;
   std::uint64_t offset;
   std::uint64_t length;
   std::uint64_t position = 0;
@@ -41,14 +28,14 @@ struct FilePartSource {
     if (want == 0) {
       return 0;
     }
-    ssize_t got =
-        ::pread(source->fd, buffer, want,
-                static_cast<off_t>(source->offset + source->position));
-    if (got <= 0) {
+    std::error_code error;
+    size_t got = source->file->read_at(
+        buffer, want, source->offset + source->position, error);
+    if (error || got == 0) {
       return CURL_READFUNC_ABORT;
     }
-    source->position += static_cast<std::uint64_t>(got);
-    return static_cast<size_t>(got);
+    source->position += got;
+    return got;
   }
 
   static int seek(void *self, curl_off_t offset, int origin) {
@@ -100,18 +87,8 @@ size_t on_header(char *data, size_t size, size_t count, void *self) {
     transfer->headers_complete = true;
     return size * count;
   }
-  size_t colon = line.find(':');
-  if (colon != std::string_view::npos) {
-    std::string name = util::ascii_lower(line.substr(0, colon));
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
-      value.remove_prefix(1);
-    }
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' ||
-                              value.back() == ' ')) {
-      value.remove_suffix(1);
-    }
-    response.headers.emplace_back(std::move(name), std::string(value));
+  if (auto header = client_common::parse_header_line(line)) {
+    response.headers.push_back(std::move(*header));
   }
   return size * count;
 }
@@ -170,8 +147,7 @@ std::optional<std::string> cut_off_answer(const Transfer &transfer,
     if (transfer.headers_complete) {
       return std::nullopt;
     }
-    return std::string("was cut off inside its headers; the connection "
-                       "dropped");
+    return client_common::cut_off_in_headers();
   }
   // A reset before any answer is a dropped connection, not a cut-off one.
   bool reset_mid_body = code == CURLE_RECV_ERROR && transfer.headers_complete;
@@ -183,31 +159,11 @@ std::optional<std::string> cut_off_answer(const Transfer &transfer,
   curl_easy_getinfo(transfer.easy.get(), CURLINFO_SIZE_DOWNLOAD_T, &received);
   curl_easy_getinfo(transfer.easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
                     &announced);
-  std::string size = announced >= 0 ? std::to_string(received) + " of " +
-                                          std::to_string(announced) + " bytes"
-                                    : std::to_string(received) +
-                                          " bytes, before the end of its body";
-  std::string how =
-      reset_mid_body ? "the connection was reset" : "the connection dropped";
-  return "was cut off after " + size + "; " + how;
-}
-
-// `line` with its value hidden if it is one of `extra` (--header: values
-// may be a proxy's credentials).
-std::string hide_extra_header_value(std::string_view line,
-                                    const std::vector<std::string> &extra) {
-  auto colon = line.find(':');
-  if (colon == std::string_view::npos) {
-    return std::string(line);
-  }
-  std::string name = util::ascii_lower(line.substr(0, colon));
-  for (const auto &header : extra) {
-    if (util::ascii_lower(
-            std::string_view(header).substr(0, header.find(':'))) == name) {
-      return std::string(line.substr(0, colon)) + ": [REDACTED]";
-    }
-  }
-  return std::string(line);
+  return client_common::cut_off_in_body(
+      static_cast<std::uint64_t>(received),
+      announced >= 0 ? std::optional(static_cast<std::uint64_t>(announced))
+                     : std::nullopt,
+      reset_mid_body);
 }
 
 // curl -v for --verbose: headers out ("> "), headers in ("< ") and curl's
@@ -221,24 +177,8 @@ int on_debug(CURL * /*easy*/, curl_infotype type, char *data, size_t size,
   if (prefix == nullptr) {
     return 0; // bodies are not traced: chunks are binary and large
   }
-  const ClientOptions &options = *static_cast<Transfer *>(self)->options;
-  const auto &trace = options.trace;
-  std::string_view text(data, size);
-  while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) {
-      line.remove_suffix(1);
-    }
-    if (!line.empty()) {
-      std::string shown = prefix + std::string(line);
-      if (type == CURLINFO_HEADER_OUT) {
-        shown = prefix + hide_extra_header_value(line, options.extra_headers);
-      }
-      trace(util::redact(shown));
-    }
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-  }
+  client_common::trace_lines(*static_cast<Transfer *>(self)->options, prefix,
+                             std::string_view(data, size));
   return 0;
 }
 
@@ -248,30 +188,7 @@ struct Client::Impl {
   ClientOptions options;
   CurlMulti multi{curl_multi_init()};
   // Files whose ranges are streamed in the current call; closed after it.
-  std::map<std::filesystem::path, int> open_files;
-
-  ~Impl() { close_files(); }
-
-  void close_files() {
-    for (auto &[path, fd] : open_files) {
-      ::close(fd);
-    }
-    open_files.clear();
-  }
-
-  int file_descriptor(const std::filesystem::path &path) {
-    auto it = open_files.find(path);
-    if (it != open_files.end()) {
-      return it->second;
-    }
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      throw Error("cannot open '" + path.string() +
-                  "': " + std::strerror(errno));
-    }
-    open_files.emplace(path, fd);
-    return fd;
-  }
+  client_common::OpenFiles open_files;
 
   std::unique_ptr<Transfer> prepare(const Request &request, size_t index) {
     auto transfer = std::make_unique<Transfer>();
@@ -295,10 +212,11 @@ struct Client::Impl {
     if (!request.idempotent) {
       curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
     }
-    if (auto timeout = timeout_for_now(transfer->deadline_bound);
-        timeout.count() > 0) {
+    auto timeout = client_common::request_timeout_now(options);
+    transfer->deadline_bound = timeout.deadline_bound;
+    if (timeout.value.count() > 0) {
       curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                       static_cast<long>(timeout.count()));
+                       static_cast<long>(timeout.value.count()));
     }
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
     if (options.ca_file) {
@@ -321,14 +239,8 @@ struct Client::Impl {
     curl_slist *headers = nullptr;
     // An empty Expect: turns off 100-continue, as sentry-cli does.
     headers = curl_slist_append(headers, "Expect:");
-    if (options.auth_token) {
-      headers = curl_slist_append(
-          headers, ("Authorization: Bearer " + *options.auth_token).c_str());
-    }
-    for (const auto &header : options.extra_headers) {
-      headers = curl_slist_append(headers, header.c_str());
-    }
-    for (const auto &header : request.headers) {
+    for (const auto &header :
+         client_common::request_headers(options, request)) {
       headers = curl_slist_append(headers, header.c_str());
     }
     transfer->headers.reset(headers);
@@ -348,7 +260,7 @@ struct Client::Impl {
         }
         if (part.file) {
           auto source = std::make_unique<FilePartSource>(
-              FilePartSource{file_descriptor(part.file->path),
+              FilePartSource{&open_files.get(part.file->path),
                              part.file->offset, part.file->length});
           curl_mime_data_cb(mime_part,
                             static_cast<curl_off_t>(part.file->length),
@@ -375,22 +287,6 @@ struct Client::Impl {
     return transfer;
   }
 
-  // The request timeout, cut to what is left before the deadline (at least
-  // 1 ms: 0 would mean none to curl); 0 for none. `deadline_bound` says
-  // whether the deadline is what set it.
-  std::chrono::milliseconds timeout_for_now(bool &deadline_bound) const {
-    auto timeout = options.request_timeout;
-    deadline_bound = false;
-    if (options.deadline != std::chrono::steady_clock::time_point::max()) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          options.deadline - std::chrono::steady_clock::now());
-      left = std::max(left, std::chrono::milliseconds(1));
-      deadline_bound = timeout.count() == 0 || left <= timeout;
-      timeout = deadline_bound ? left : timeout;
-    }
-    return timeout;
-  }
-
   void finish(Transfer &transfer, CURLcode code, const Request &request) {
     Response &response = transfer.response;
     if (auto cut = cut_off_answer(transfer, code)) {
@@ -403,32 +299,19 @@ struct Client::Impl {
     } else {
       response.status = 0;
       response.failure = classify(code);
-      if (code == CURLE_ABORTED_BY_CALLBACK && transfer.stalled) {
-        response.failure = TransportFailure::timeout;
-        std::snprintf(transfer.error, sizeof transfer.error,
-                      "no data moved for %lld s (stall timeout)",
-                      static_cast<long long>(options.stall_timeout.count()));
-      }
-      // curl's timer may fire a few ms before our clock reaches the
-      // deadline: a timeout the deadline set is the deadline's.
-      if (response.failure == TransportFailure::timeout &&
-          ((code == CURLE_OPERATION_TIMEDOUT && transfer.deadline_bound) ||
-           std::chrono::steady_clock::now() >= options.deadline)) {
-        response.failure = TransportFailure::deadline;
-      }
       response.transport_error =
           transfer.error[0] != '\0' ? transfer.error : curl_easy_strerror(code);
+      if (code == CURLE_ABORTED_BY_CALLBACK && transfer.stalled) {
+        response.failure = TransportFailure::timeout;
+        response.transport_error = client_common::stall_message(options);
+      }
+      if (response.failure == TransportFailure::timeout) {
+        response.failure = client_common::timeout_failure(
+            options,
+            code == CURLE_OPERATION_TIMEDOUT && transfer.deadline_bound);
+      }
     }
-    if (options.trace) {
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::steady_clock::now() - transfer.started)
-                    .count();
-      std::string outcome = response.transport_error.empty()
-                                ? std::to_string(response.status)
-                                : "failed: " + response.transport_error;
-      options.trace(util::redact(request.method + " " + request.url + " -> " +
-                                 outcome + " (" + std::to_string(ms) + " ms)"));
-    }
+    client_common::trace_outcome(options, request, response, transfer.started);
   }
 };
 
@@ -485,10 +368,10 @@ std::vector<Response> Client::send_all(const std::vector<Request> &requests,
     for (auto &[easy, transfer] : active) {
       curl_multi_remove_handle(multi, easy);
     }
-    m_impl->close_files();
+    m_impl->open_files.close_all();
     throw;
   }
-  m_impl->close_files();
+  m_impl->open_files.close_all();
   return responses;
 }
 

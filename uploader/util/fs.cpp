@@ -279,10 +279,13 @@ void commit_all(std::span<StagedFile *const> files,
         std::_Exit(137);
       }
       // Hold the file being replaced open, so that freeing it happens on
-      // the closer's threads, not inside rename.
-      std::error_code ignored;
-      NativeFile old =
-          NativeFile::open(file->target(), NativeFile::Mode::read, ignored);
+      // the closer's threads, not inside rename (where the platform lets a
+      // rename replace an open file).
+      NativeFile old;
+      if constexpr (k_can_replace_open_files) {
+        std::error_code ignored;
+        old = NativeFile::open(file->target(), NativeFile::Mode::read, ignored);
+      }
       try {
         file->rename_over();
       } catch (...) {

@@ -92,6 +92,15 @@ private:
 std::error_code replace_file(const std::filesystem::path &from,
                              const std::filesystem::path &to);
 
+// Whether replace_file may rename over a file someone holds open. POSIX
+// unlinks the old inode and keeps it readable; Windows (before POSIX rename
+// semantics, and Wine) refuses with "access denied".
+#if defined(_WIN32)
+inline constexpr bool k_can_replace_open_files = false;
+#else
+inline constexpr bool k_can_replace_open_files = true;
+#endif
+
 // Makes renames and creations in `folder` durable (fsync of the folder on
 // POSIX); nothing on Windows, where replace_file wrote through.
 void sync_folder(const std::filesystem::path &folder) noexcept;

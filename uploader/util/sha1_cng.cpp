@@ -1,10 +1,14 @@
 // SHA-1 through Windows' CNG (BCrypt), part of every Windows since Vista.
 #include "uploader/util/hash.hpp"
 
-#include <algorithm>
-#include <bcrypt.h>
-#include <stdexcept>
+// bcrypt.h needs the types windows.h defines.
+// clang-format off
 #include <windows.h>
+#include <bcrypt.h>
+// clang-format on
+
+#include <algorithm>
+#include <stdexcept>
 
 namespace uploader::util {
 
