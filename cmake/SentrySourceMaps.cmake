@@ -54,7 +54,8 @@ puts on the command line itself: CMake prepends it only to a ``COMMAND``
 that names a target built in the tree, not to ``$<TARGET_FILE:...>`` and
 never to an imported target.  So an uploader built in the tree for the
 target system runs through the emulator, as does a ``find_package()``
-one.  An uploader from ``SENTRY_SOURCEMAPS_EXECUTABLE`` or the ``PATH``
+one built for the target system (a package built for the host, e.g. the
+``.deb`` of a Linux CI image, runs directly).  An uploader from ``SENTRY_SOURCEMAPS_EXECUTABLE`` or the ``PATH``
 runs through it only when its name ends in the target's executable suffix
 but not the host's (``sentry-sourcemaps.exe`` on a Linux host building for
 Windows); any other is taken for a host program and runs directly.  To
