@@ -12,9 +12,10 @@
 #include <fstream>
 #include <functional>
 #include <string>
-#include <unistd.h>
 #include <utility>
 #include <vector>
+
+#include "test_helpers.hpp"
 
 namespace uploader::bundle {
 namespace {
@@ -98,7 +99,7 @@ protected:
         std::string(info->test_suite_name()) + "-" + info->name();
     std::ranges::replace(name, '/', '_');
     m_dir = fs::temp_directory_path() /
-            ("ssm-bundle-" + std::to_string(::getpid()) + "-" + name);
+            ("ssm-bundle-" + test_helpers::process_id() + "-" + name);
     fs::remove_all(m_dir);
     fs::create_directories(m_dir / "in");
   }

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <map>
 
+#include "test_helpers.hpp"
+
 namespace fs = std::filesystem;
 using namespace uploader::config;
 using uploader::ConfigError;
@@ -16,7 +18,7 @@ class ConfigLoad : public testing::Test {
 protected:
   void SetUp() override {
     m_root = fs::temp_directory_path() /
-             ("ssm-config-" + std::to_string(::getpid()) + "-" +
+             ("ssm-config-" + test_helpers::process_id() + "-" +
               testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(m_root);
     fs::create_directories(m_root / "home");

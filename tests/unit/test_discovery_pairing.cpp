@@ -9,8 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
+
+#include "test_helpers.hpp"
 
 namespace uploader::discovery {
 namespace {
@@ -37,7 +38,7 @@ protected:
         std::string(info->test_suite_name()) + "-" + info->name();
     std::ranges::replace(name, '/', '_');
     m_dir = fs::temp_directory_path() /
-            ("ssm-pairing-" + std::to_string(::getpid()) + "-" + name);
+            ("ssm-pairing-" + test_helpers::process_id() + "-" + name);
     fs::remove_all(m_dir);
     fs::create_directories(m_dir);
   }

@@ -1,10 +1,13 @@
 #include "uploader/discovery/walk.hpp"
 #include "uploader/util/error.hpp"
+#include "uploader/util/platform.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 using namespace uploader::discovery;
 namespace fs = std::filesystem;
@@ -27,7 +30,9 @@ protected:
       fs::create_directories(path.parent_path());
       std::ofstream(path) << "x";
     }
+#if !defined(_WIN32) // test_helpers::k_no_symlinks: no "linked" there
     fs::create_directory_symlink(m_dir / "sub", m_dir / "linked");
+#endif
   }
   void TearDown() override { fs::remove_all(m_dir); }
 
@@ -51,9 +56,12 @@ TEST_F(DiscoveryWalk, FiltersHiddenExtensionsAndIgnores) {
   options.ignores = {"skip/", "vendor/*.js"};
   // As sentry-cli: a hidden file with a wanted extension is taken, a hidden
   // folder (.git) is not.
-  EXPECT_EQ(urls(options), (std::vector<std::string>{
-                               ".hidden.js", "a.js", "b.min.js", "c.js.map",
-                               "linked/e.mjs", "sub/e.mjs"}));
+  std::vector<std::string> expected{".hidden.js", "a.js",         "b.min.js",
+                                    "c.js.map",   "linked/e.mjs", "sub/e.mjs"};
+#if defined(_WIN32) // no link (see SetUp)
+  std::erase(expected, "linked/e.mjs");
+#endif
+  EXPECT_EQ(urls(options), expected);
 }
 
 TEST_F(DiscoveryWalk, IgnoreFileCanWhitelistAHiddenFolder) {
@@ -70,7 +78,8 @@ TEST_F(DiscoveryWalk, MultiDotExtensionsAndExplicitFiles) {
   options.extensions = {"min.js"};
   EXPECT_EQ(urls(options), (std::vector<std::string>{"b.min.js", "d.txt"}));
   auto files = walk(options);
-  EXPECT_EQ(files[0].url, m_dir.string() + "/b.min.js");
+  EXPECT_EQ(files[0].url,
+            uploader::util::path_as_url(m_dir.string()) + "/b.min.js");
 }
 
 TEST_F(DiscoveryWalk, MissingRootIsAnError) {

@@ -6,7 +6,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
+
+#include "test_helpers.hpp"
 
 namespace uploader::upload {
 namespace {
@@ -42,7 +43,7 @@ class UploadCacheTest : public ::testing::Test {
 protected:
   void SetUp() override {
     m_dir = fs::temp_directory_path() /
-            ("upload-cache-test-" + std::to_string(::getpid()) + "-" +
+            ("upload-cache-test-" + test_helpers::process_id() + "-" +
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(m_dir);
   }

@@ -10,9 +10,12 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <vector>
+#if !defined(_WIN32)
+#include <sys/stat.h>
+#endif
+
+#include "test_helpers.hpp"
 
 namespace uploader::upload {
 namespace {
@@ -31,7 +34,7 @@ protected:
         std::string(info->test_suite_name()) + "-" + info->name();
     std::ranges::replace(name, '/', '_');
     m_base = fs::temp_directory_path() /
-             ("ssm-cleanup-" + std::to_string(::getpid()) + "-" + name);
+             ("ssm-cleanup-" + test_helpers::process_id() + "-" + name);
     fs::remove_all(m_base);
     m_dir = m_base / "dist";
     m_outside = m_base / "outside";
@@ -150,6 +153,9 @@ INSTANTIATE_TEST_SUITE_P(UploadCleanup, UploadCleanupBadGlob,
                                            "sub/../../x.map", "**/..", ""));
 
 TEST_F(UploadCleanup, GlobNeverReturnsASymlinkToOutside) {
+#if defined(_WIN32)
+  GTEST_SKIP() << test_helpers::k_no_symlinks;
+#endif
   fs::path target = write_at(m_outside / "secret.js.map", map_text());
   fs::create_symlink(target, m_dir / "link.js.map");
   write("real.js.map", map_text());
@@ -161,6 +167,9 @@ TEST_F(UploadCleanup, GlobNeverReturnsASymlinkToOutside) {
 }
 
 TEST_F(UploadCleanup, GlobNeverEntersALinkedFolder) {
+#if defined(_WIN32)
+  GTEST_SKIP() << test_helpers::k_no_symlinks;
+#endif
   write_at(m_outside / "x.js.map", map_text());
   fs::create_directory_symlink(m_outside, m_dir / "linked");
   std::vector<std::string> warnings;
@@ -170,6 +179,9 @@ TEST_F(UploadCleanup, GlobNeverEntersALinkedFolder) {
 }
 
 TEST_F(UploadCleanup, DefaultNeverReturnsASymlinkedMap) {
+#if defined(_WIN32)
+  GTEST_SKIP() << test_helpers::k_no_symlinks;
+#endif
   // The walk follows links, so the plan holds the linked map; deleting it
   // would remove (or dangle) a file outside the folder.
   write("app.js", "a();\n//# sourceMappingURL=link.js.map\n");
@@ -185,6 +197,9 @@ TEST_F(UploadCleanup, DefaultNeverReturnsASymlinkedMap) {
 }
 
 TEST_F(UploadCleanup, DefaultNeverReturnsAFileWhoseRealPathIsOutside) {
+#if defined(_WIN32)
+  GTEST_SKIP() << test_helpers::k_no_symlinks;
+#endif
   // A regular file reached through a linked folder: not a link itself,
   // but its real path is outside the root.
   write_at(m_outside / "x.js", "x();\n");
@@ -202,6 +217,9 @@ TEST_F(UploadCleanup, DefaultNeverReturnsAFileWhoseRealPathIsOutside) {
 }
 
 TEST_F(UploadCleanup, RootPrefixOfASiblingIsNotInside) {
+#if defined(_WIN32)
+  GTEST_SKIP() << test_helpers::k_no_symlinks;
+#endif
   // "/base/dist" must not count "/base/dist-old/x.map" as inside.
   fs::path sibling = m_base / "dist-old";
   fs::path escaped = write_at(sibling / "x.js.map", map_text());
@@ -294,9 +312,11 @@ TEST_F(UploadCleanup, StripsOnlyCommentsPointingAtDeletedMaps) {
   EXPECT_EQ(util::read_file(a), "a();\n");
   EXPECT_EQ(util::read_file(b), "b();\n//# sourceMappingURL=b.js.map\n");
   EXPECT_EQ(util::read_file(c), c_text);
+#if !defined(_WIN32) // Windows has no permission bits to keep
   struct stat info {};
   ASSERT_EQ(::stat(a.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 07777, 0640u);
+#endif
   // No temporary files are left next to the rewritten one.
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto &entry : fs::directory_iterator(m_dir)) {

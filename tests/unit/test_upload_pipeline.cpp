@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 
+#include "test_helpers.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -145,7 +147,7 @@ class UploadPipeline : public ::testing::Test {
 protected:
   void SetUp() override {
     m_root = fs::temp_directory_path() /
-             ("pipeline-" + std::to_string(::getpid()) + "-" +
+             ("pipeline-" + test_helpers::process_id() + "-" +
               ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(m_root);
     m_dist = m_root / "dist";

@@ -10,7 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
+
+#include "test_helpers.hpp"
 
 namespace uploader::upload {
 namespace {
@@ -27,7 +28,7 @@ protected:
         std::string(info->test_suite_name()) + "-" + info->name();
     std::ranges::replace(name, '/', '_');
     m_base = fs::temp_directory_path() /
-             ("ssm-stamp-" + std::to_string(::getpid()) + "-" + name);
+             ("ssm-stamp-" + test_helpers::process_id() + "-" + name);
     fs::remove_all(m_base);
     m_dir = m_base / "dist";
     fs::create_directories(m_dir);

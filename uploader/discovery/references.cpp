@@ -121,11 +121,6 @@ std::string clean_path(std::string_view path) {
   return out;
 }
 
-std::string to_unix(std::string text) {
-  // Only '/' is the separator on this platform; keep '\' as is.
-  return text;
-}
-
 // url = "<path>/<basename>.<ext>", basename up to the first '.' of the name.
 struct SplitUrl {
   std::optional<std::string> path;
@@ -328,7 +323,7 @@ bool is_remote_sourcemap(std::string_view location) {
 
 std::string normalize_sourcemap_url(std::string_view source_url,
                                     std::string_view sourcemap_url) {
-  std::string source = to_unix(std::string(source_url));
+  std::string source = util::path_as_url(std::string(source_url));
   auto slash = source.rfind('/');
   std::string base = slash == std::string::npos ? "" : source.substr(0, slash);
   std::string joined = join_path(base, sourcemap_url);
@@ -336,8 +331,8 @@ std::string normalize_sourcemap_url(std::string_view source_url,
   while (std::string_view(joined).substr(cutoff).starts_with("./")) {
     cutoff += 2;
   }
-  return to_unix(joined.substr(0, cutoff) +
-                 clean_path(std::string_view(joined).substr(cutoff)));
+  return util::path_as_url(joined.substr(0, cutoff) +
+                           clean_path(std::string_view(joined).substr(cutoff)));
 }
 
 std::vector<std::string>

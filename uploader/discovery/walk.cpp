@@ -2,6 +2,7 @@
 
 #include "uploader/discovery/glob.hpp"
 #include "uploader/util/error.hpp"
+#include "uploader/util/platform.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -14,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string join_url(std::string_view root, std::string_view relative) {
-  std::string url(root);
+  std::string url = util::path_as_url(std::string(root));
   if (!url.empty() && url.back() != '/') {
     url += '/';
   }
@@ -55,7 +56,7 @@ public:
       throw Error("cannot search " + root + ": no such file or directory");
     }
     if (!fs::is_directory(status)) {
-      std::string url = root;
+      std::string url = util::path_as_url(root);
       auto slash = url.rfind('/');
       add(fs::path(root), url, fs::path(root),
           slash == std::string::npos ? url : url.substr(slash + 1));

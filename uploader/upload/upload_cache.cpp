@@ -521,6 +521,11 @@ CachedBundle UploadCache::save_bundle(const std::string &key, BundleLease draft,
     // it with the new bundle.
     std::error_code ec;
     fs::remove(record_path, ec);
+    if constexpr (!util::k_can_replace_open_files) {
+      // Windows refuses to rename over an open file; the folder lock keeps
+      // any upload from taking the old one before it is replaced.
+      old.close(no_old);
+    }
     std::error_code renamed = util::replace_file(lease.m_path, target);
     old.close(no_old);
     if (renamed) {

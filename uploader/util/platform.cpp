@@ -2,6 +2,7 @@
 
 #include "uploader/util/error.hpp"
 
+#include <algorithm>
 #include <string>
 
 #if defined(_WIN32)
@@ -42,6 +43,13 @@ bool stderr_is_terminal() {
 #else
   return ::isatty(STDERR_FILENO) == 1;
 #endif
+}
+
+std::string path_as_url(std::string path) {
+#if defined(_WIN32)
+  std::ranges::replace(path, '\\', '/');
+#endif
+  return path;
 }
 
 std::size_t find_last_byte(std::string_view text, char byte, std::size_t from,

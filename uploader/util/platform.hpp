@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 // Small operating-system services whose calls differ between Linux (glibc),
@@ -19,6 +20,11 @@ bool stderr_is_terminal();
 // The offset of the last `byte` in text[from, to), or npos.
 std::size_t find_last_byte(std::string_view text, char byte, std::size_t from,
                            std::size_t to);
+
+// A path written with '/' separators, as sentry-cli's path_as_url does: on
+// Windows '\\' separates too and becomes '/'; elsewhere it is a filename
+// character and stays.
+std::string path_as_url(std::string path);
 
 // Creates a new private folder under the system's temporary folder whose
 // name starts with `prefix`; throws uploader::Error when it cannot.
