@@ -13,14 +13,13 @@ shift
 : "${WINEDLLOVERRIDES:=mscoree,mshtml=}"
 export WINEPREFIX WINEDEBUG WINEDLLOVERRIDES
 # Each start of a wineserver costs seconds; one that stays 60 s after the
-# last program makes a run cost a fraction of one. It ends on its own, and
-# refuses quietly when one is already running.
+# last program makes a run cost a fraction of one (`-p60` refuses, exit 2,
+# when one is already running). A new server also starts Wine's services
+# (services.exe, winedevice.exe), which inherit the first program's
+# standard streams and hold them for as long as the server lives: a caller
+# reading the program's output would wait for the server to end. So the
+# first program of a new server is an empty one with no streams to inherit.
 server=$(dirname "$wine")/wineserver
-# A new server also starts Wine's services (services.exe, winedevice.exe),
-# which inherit the first program's standard streams and keep them open for
-# as long as the server lives: a caller reading the program's output would
-# wait for the server to end. So the first program of a new server is an
-# empty one with no streams to inherit.
 if [ -x "$server" ] && "$server" -p60 >/dev/null 2>&1 </dev/null; then
   "$wine" cmd.exe /c exit 0 >/dev/null 2>&1 </dev/null
 fi

@@ -17,6 +17,11 @@ std::optional<std::string> Response::header(std::string_view name) const {
   return std::nullopt;
 }
 
+// The same for either backend: one request is a batch of one.
+Response Client::send(const Request &request) {
+  return std::move(send_all({request}, 1).front());
+}
+
 namespace client_common {
 
 namespace {

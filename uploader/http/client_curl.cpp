@@ -324,10 +324,6 @@ Client::Client(ClientOptions options) : m_impl(std::make_unique<Impl>()) {
 
 Client::~Client() = default;
 
-Response Client::send(const Request &request) {
-  return std::move(send_all({request}, 1).front());
-}
-
 std::vector<Response> Client::send_all(const std::vector<Request> &requests,
                                        size_t concurrency) {
   std::vector<Response> responses(requests.size());

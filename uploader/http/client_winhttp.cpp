@@ -847,10 +847,6 @@ Client::Client(ClientOptions options) : m_impl(std::make_unique<Impl>()) {
 
 Client::~Client() = default;
 
-Response Client::send(const Request &request) {
-  return std::move(send_all({request}, 1).front());
-}
-
 // WinHTTP's synchronous calls block, so concurrency is threads: at most
 // `concurrency` requests in flight, each worker taking the next one.
 std::vector<Response> Client::send_all(const std::vector<Request> &requests,

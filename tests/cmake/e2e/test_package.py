@@ -20,6 +20,7 @@ import pytest
 
 from cmake_harness import BUNDLE_MAPS, PROJECTS, REPO, TOKEN, CMakeProject, maps_under
 from helpers.deletion import assert_deleted_only_after_confirmation
+from helpers.npm_tools import unavailable
 from helpers.process import clean_env, run
 
 VERSION = re.search(r"project\(SentrySourceMaps VERSION ([0-9.]+)",
@@ -76,9 +77,7 @@ def checked(cmd, timeout=600, **kwargs):
 def dpkg_deb():
     path = shutil.which("dpkg-deb")
     if not path:
-        if os.environ.get("CI") == "true":
-            pytest.fail("dpkg-deb is not installed", pytrace=False)
-        pytest.skip("dpkg-deb is not installed (not a Debian system)")
+        unavailable("dpkg-deb is not installed (not a Debian system)")
     return path
 
 
