@@ -7,6 +7,7 @@
 #include "uploader/http/client.hpp"
 #include "uploader/http/client_common.hpp"
 #include "uploader/util/error.hpp"
+#include "uploader/util/fs.hpp"
 #include "uploader/util/native_file.hpp"
 #include "uploader/util/strings.hpp"
 #include "uploader/util/windows_text.hpp"
@@ -97,21 +98,11 @@ TransportFailure classify(DWORD code) {
 class CaFile {
 public:
   explicit CaFile(const std::filesystem::path &path) {
-    std::error_code error;
-    auto file =
-        util::NativeFile::open(path, util::NativeFile::Mode::read, error);
     std::string pem;
-    char block[16384];
-    while (file.is_open()) {
-      size_t got = file.read(block, sizeof block, error);
-      if (error || got == 0) {
-        break;
-      }
-      pem.append(block, got);
-    }
-    if (!file.is_open() || error) {
-      throw Error("cannot read the CA file '" + path.string() +
-                  "': " + error.message() + "; check --ca-file");
+    try {
+      pem = util::read_file(path);
+    } catch (const Error &error) {
+      throw Error(std::string(error.what()) + "; check --ca-file");
     }
     m_store.reset(::CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, 0, nullptr));
     size_t added = 0;
@@ -481,13 +472,18 @@ struct Client::Impl {
   HINTERNET shared_session(bool https) {
     std::lock_guard lock(sessions_mutex);
     if (!sessions[https]) {
-      sessions[https] = open_session(options, https, session_notes[https]);
-      if (!sessions[https]) {
-        throw Error("cannot start WinHTTP: " + error_text(::GetLastError()));
-      }
-      configure_session(sessions[https].get());
+      sessions[https] = new_session(https, session_notes[https]);
     }
     return sessions[https].get();
+  }
+
+  Internet new_session(bool https, std::vector<std::string> &notes) const {
+    Internet session = open_session(options, https, notes);
+    if (!session) {
+      throw Error("cannot start WinHTTP: " + error_text(::GetLastError()));
+    }
+    configure_session(session.get());
+    return session;
   }
 
   void configure_session(HINTERNET session) const {
@@ -607,11 +603,7 @@ struct Client::Impl {
       session = shared_session(https);
       trace_notes(session_notes[https]);
     } else {
-      own_session = open_session(options, https, own_notes);
-      if (!own_session) {
-        throw Error("cannot start WinHTTP: " + error_text(::GetLastError()));
-      }
-      configure_session(own_session.get());
+      own_session = new_session(https, own_notes);
       session = own_session.get();
       trace_notes(own_notes);
     }
@@ -637,30 +629,23 @@ struct Client::Impl {
       watched = watchdog.watch(handle, started + timeout.value);
     }
     bool watchdog_fired = false;
-    auto release = [&] {
+    CertificateCheck check{ca_file.get(), host, std::nullopt};
+    // The certificate check closes the handle when it rejects.
+    auto close_handle = [&] {
       if (watched) {
         watchdog_fired = watchdog.release(*watched);
-        watched.reset();
-      } else {
-        watchdog_fired = false;
       }
-    };
-    CertificateCheck check{ca_file.get(), host, std::nullopt};
-    bool check_closed = false;
-    try {
-      exchange(handle, request, https, check, response);
-    } catch (...) {
-      release();
       if (!watchdog_fired && !check.rejected) {
         ::WinHttpCloseHandle(handle);
       }
+    };
+    try {
+      exchange(handle, request, https, check, response);
+    } catch (...) {
+      close_handle();
       throw;
     }
-    check_closed = check.rejected.has_value();
-    release();
-    if (!watchdog_fired && !check_closed) {
-      ::WinHttpCloseHandle(handle);
-    }
+    close_handle();
     if (check.rejected) {
       response = {};
       response.failure = TransportFailure::tls;
