@@ -35,5 +35,7 @@ def upload(cli, sentry, case_dir):
                      "HOME": str(case_dir)}
         variables.update(env or {})
         environment = clean_env(**{k: v for k, v in variables.items() if v is not None})
+        for name in [k for k, v in variables.items() if v is None]:
+            environment.pop(name, None)
         return cli("upload", *args, env=environment, cwd=cwd or case_dir)
     return invoke

@@ -30,6 +30,7 @@ import pytest
 from fake_sentry import FakeSentry
 from helpers.deletion import assert_deleted_only_after_confirmation
 from helpers.dist import snapshot, write_dist
+from helpers.network import Proxy, make_certificate, no_proxy_env, serve_tls
 from helpers.process import Child, clean_env
 
 TOKEN = "tok-faults-0123456789abcdef"
@@ -647,131 +648,15 @@ def test_kill_during_upload_delete_after_never_loses_an_unconfirmed_map(
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
-    """A self-signed certificate for 127.0.0.1, made with the openssl CLI."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    made = subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)], capture_output=True, text=True)
-    assert made.returncode == 0, made.stderr
-    return cert, key
+    return make_certificate(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture
 def tls_sentry(certificate):
     """fake_sentry behind TLS with the self-signed certificate."""
-    import ssl
-    cert, key = certificate
     with FakeSentry(tokens={TOKEN: ["project:releases", "org:read"]},
                     orgs={"acme": ["web"]}) as server:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-        httpd = server._httpd
-        httpd.socket = context.wrap_socket(httpd.socket, server_side=True,
-                                           do_handshake_on_connect=False)
-        server.url = server.url.replace("http://", "https://")
-        yield server
-
-
-def test_tls_fails_without_the_ca_and_works_with_it(run_tool, tls_sentry, certificate,
-                                                    case_dir):
-    dist = write_dist(case_dir / "dist")
-    before = snapshot(dist)
-    env = {"SENTRY_URL": tls_sentry.url, "SSL_CERT_FILE": None, "CURL_CA_BUNDLE": None}
-    result = run_tool("upload", *UPLOAD, "dist", env=env)
-    assert result.returncode == 1
-    assert "cannot verify the TLS certificate of " + tls_sentry.url in result.stderr
-    assert "--ca-file" in result.stderr and "SENTRY_CA_FILE" in result.stderr
-    assert "retry" not in result.stderr, "a bad certificate is not retried"
-    assert snapshot(dist) == before
-    result = run_tool("upload", *UPLOAD, "--ca-file", str(certificate[0]), "dist", env=env)
-    assert result.returncode == 0, result.stderr
-    assert "warning" not in result.stderr
-
-
-def test_ca_file_from_the_environment(run_tool, tls_sentry, certificate, case_dir):
-    write_dist(case_dir / "dist")
-    result = run_tool("releases", "new", "-p", "web", "4.0",
-                      env={"SENTRY_URL": tls_sentry.url, "SENTRY_CA_FILE": str(certificate[0])})
-    assert result.returncode == 0, result.stderr
-
-
-def test_insecure_works_and_warns_every_run(run_tool, tls_sentry, case_dir):
-    write_dist(case_dir / "dist")
-    for _ in range(2):
-        result = run_tool("upload", "-o", "acme", "-p", "web", "-r", "1", "--insecure",
-                          "dist", env={"SENTRY_URL": tls_sentry.url})
-        assert result.returncode == 0, result.stderr
-        assert "warning: --insecure: Sentry's TLS certificate is not verified" in result.stderr
-
-
-class Proxy:
-    """A tiny HTTP proxy on loopback: absolute-form requests and CONNECT."""
-
-    def __init__(self):
-        self.seen = []
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(16)
-        self.url = "http://127.0.0.1:%d" % self.server.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                client, _ = self.server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
-
-    def _handle(self, client):
-        head = b""
-        while b"\r\n\r\n" not in head:
-            data = client.recv(65536)
-            if not data:
-                client.close()
-                return
-            head += data
-        line = head.split(b"\r\n", 1)[0].decode()
-        self.seen.append(line)
-        method, target, _ = line.split(" ", 2)
-        if method == "CONNECT":
-            host, port = target.rsplit(":", 1)
-            upstream = socket.create_connection((host, int(port)))
-            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-            rest = head.split(b"\r\n\r\n", 1)[1]
-        else:
-            rest_of_url = target.split("://", 1)[1]
-            hostport, path = rest_of_url.split("/", 1)
-            host, port = hostport.rsplit(":", 1)
-            upstream = socket.create_connection((host, int(port)))
-            rest = head.replace(target.encode(), b"/" + path.encode(), 1)
-        if rest:
-            upstream.sendall(rest)
-        self._pipe(client, upstream)
-
-    @staticmethod
-    def _pipe(a, b):
-        def copy(src, dst):
-            try:
-                while True:
-                    data = src.recv(65536)
-                    if not data:
-                        break
-                    dst.sendall(data)
-            except OSError:
-                pass
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-        threading.Thread(target=copy, args=(b, a), daemon=True).start()
-        copy(a, b)
-
-    def close(self):
-        self.server.close()
+        yield serve_tls(server, certificate)
 
 
 @pytest.fixture
@@ -779,13 +664,6 @@ def proxy():
     p = Proxy()
     yield p
     p.close()
-
-
-def no_proxy_env(**extra):
-    cleared = {k: None for k in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
-                                 "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY")}
-    cleared.update(extra)
-    return cleared
 
 
 @pytest.mark.parametrize("variable", ["http_proxy", "ALL_PROXY"])

@@ -15,7 +15,7 @@ struct World {
   std::optional<std::string> head; // git rev-parse HEAD output
   std::vector<std::vector<std::string>> git_calls;
 
-  EnvGetter getenv() const {
+  uploader::util::EnvGetter getenv() const {
     return [this](const std::string &key) -> std::optional<std::string> {
       auto it = env.find(key);
       return it == env.end() ? std::nullopt

@@ -19,7 +19,7 @@ struct World {
   std::map<std::string, std::string> env;
   std::map<std::string, std::string> git; // "rev-parse HEAD" -> output
 
-  uploader::config::EnvGetter getenv() const {
+  uploader::util::EnvGetter getenv() const {
     return [this](const std::string &key) -> std::optional<std::string> {
       auto it = env.find(key);
       return it == env.end() ? std::nullopt

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
 using namespace uploader::util;
 namespace fs = std::filesystem;
@@ -34,4 +36,39 @@ TEST(UtilPlatform, TempFoldersAreNewAndPrivate) {
 #endif
   fs::remove_all(a);
   fs::remove_all(b);
+}
+
+TEST(UtilPlatform, PathsMadeFromUtf8TextNameTheFileThatTextNames) {
+  const std::string name =
+      "r\xc3\xa9sum\xc3\xa9-\xe2\x82\xac\xf0\x9f\x93\x84.js";
+  fs::path folder = make_temp_folder("ssm-platform-utf8-");
+  fs::path file = folder / path_from_utf8(name);
+#if defined(_WIN32)
+  // One UTF-16 unit per character, the emoji a surrogate pair: not the
+  // bytes widened one by one.
+  EXPECT_EQ(path_from_utf8(name).wstring(),
+            L"r\u00e9sum\u00e9-\u20ac\U0001F4C4.js");
+#endif
+  { std::ofstream(file) << "x"; }
+  std::vector<std::string> listed;
+  for (const auto &entry : fs::directory_iterator(folder)) {
+    listed.push_back(path_to_utf8(entry.path().filename()));
+  }
+  EXPECT_EQ(listed, std::vector<std::string>{name});
+  EXPECT_EQ(path_to_utf8(path_from_utf8("a/" + name)), "a/" + name);
+  EXPECT_TRUE(fs::exists(path_from_utf8(path_to_utf8(file))));
+  fs::remove_all(folder);
+}
+
+TEST(UtilPlatform, ArgumentsAreTheCommandLineWithoutTheProgram) {
+  char program[] = "sentry-sourcemaps";
+  char first[] = "upload";
+  char *argv[] = {program, first, nullptr};
+#if !defined(_WIN32)
+  EXPECT_EQ(utf8_arguments(2, argv), std::vector<std::string>{"upload"});
+  EXPECT_EQ(utf8_arguments(0, argv), std::vector<std::string>{});
+#else
+  // Windows reads the process's own command line, not the argv given.
+  EXPECT_EQ(utf8_arguments(2, argv).size(), static_cast<size_t>(__argc - 1));
+#endif
 }

@@ -3,15 +3,22 @@ stand-in: inject gives sentry-cli's bytes, an upload waits for Sentry and
 only then deletes the maps, a failed upload keeps every map, and the token
 shows in no output. Paths are the Linux ones: Wine maps / to Z:\\, so the
 uploader sees Windows paths with backslashes and a drive letter."""
+import io
+import json
 import shutil
+import zipfile
 from pathlib import Path
 
 from helpers.deletion import assert_deleted_only_after_confirmation
 from helpers.dist import snapshot, write_dist
+from helpers.network import make_certificate, no_proxy_env
 from helpers.process import clean_env, run
 from helpers.sentry_cli import ensure_sentry_cli
 
 from integration.conftest import UPLOAD_TOKEN
+
+# Wine reads Unix file names and arguments in the locale's charset.
+UTF8_LOCALE = {"LC_ALL": "C.UTF-8"}
 
 VITE_DIST = Path(__file__).resolve().parent.parent / "conformance/fixtures/vite-react-dist"
 
@@ -104,3 +111,83 @@ def test_the_token_shows_in_no_output(upload, sentry, case_dir):
     assert {r["headers"].get("authorization") for r in sentry.requests} == {
         "Bearer [REDACTED]"}
     assert all(r["status"] != 401 for r in sentry.requests)
+
+
+def test_paths_outside_ascii_reach_sentry_intact(upload, sentry, case_dir):
+    # A folder and files named outside ASCII, and a map whose source text
+    # is read from disk: each is UTF-16 in the Windows API and must come
+    # back as the same UTF-8 in urls, the journal and the bundle.
+    root = case_dir / "projet-été ü"
+    dist = write_dist(root / "dist", {"assets/prix-€ß.js": ["export const prix = 42;"]})
+    source = root / "src" / "prix-€ß.ts"
+    source.parent.mkdir(parents=True)
+    source.write_text("export const prix = 42; // ünïcode\n", encoding="utf-8")
+    map_path = dist / "assets" / "prix-€ß.js.map"
+    sourcemap = json.loads(map_path.read_text())
+    del sourcemap["sourcesContent"]
+    map_path.write_text(json.dumps(sourcemap))
+    sentry.watch(dist)
+
+    result = upload("-o", "acme", "-p", "web", "-r", "1.0", "--inject", "--delete-after",
+                    str(dist), env=UTF8_LOCALE)
+    assert result.returncode == 0, result.output
+    assert "Sentry confirmed the upload" in result.stderr
+
+    assert len(sentry.bundles) == 1
+    files = sentry.bundles[0]["manifest"]["files"]
+    assert {f["url"] for f in files.values()} == {"~/assets/prix-€ß.js",
+                                                  "~/assets/prix-€ß.js.map"}
+    with zipfile.ZipFile(io.BytesIO(sentry.bundles[0]["raw"])) as bundle:
+        name = next(n for n, f in files.items() if f["type"] == "source_map")
+        uploaded = json.loads(bundle.read(name))
+    assert uploaded["sourcesContent"] == [source.read_text(encoding="utf-8")]
+    assert_deleted_only_after_confirmation(sentry, dist, ["assets/prix-€ß.js.map"])
+    js = (dist / "assets" / "prix-€ß.js").read_text(encoding="utf-8")
+    assert "//# debugId=" in js and "sourceMappingURL" not in js
+    assert sorted(p.name for p in dist.rglob("*")) == ["assets", "prix-€ß.js"]
+
+
+def test_tls_is_checked_against_the_ca_file_only(upload, tls_sentry, certificate, case_dir,
+                                                 tmp_path_factory):
+    # WinHTTP checks certificates against the system store, which does not
+    # know this private CA: refused with nothing sent. With a CA file that
+    # is not the server's, only a probe without the token arrives. With the
+    # right one, everything goes through.
+    dist = write_dist(case_dir / "dist")
+    before = snapshot(dist)
+    env = no_proxy_env(SENTRY_URL=tls_sentry.url, SENTRY_CA_FILE=None, SSL_CERT_FILE=None,
+                       CURL_CA_BUNDLE=None)
+    args = ["-o", "acme", "-p", "web", "-r", "1.0", "--delete-after", "--max-retries", "1"]
+    refused = upload(*args, "dist", env=env)
+    assert refused.returncode == 1, refused.output
+    assert "cannot verify the TLS certificate of " + tls_sentry.url in refused.stderr
+    assert "--ca-file" in refused.stderr
+    assert tls_sentry.requests == [], "nothing may reach a server that is not trusted"
+
+    other_ca = make_certificate(tmp_path_factory.mktemp("other-ca"))[0]
+    refused = upload(*args, "--ca-file", str(other_ca), "dist", env=env)
+    assert refused.returncode == 1, refused.output
+    assert "does not chain up to a certificate of the CA file" in refused.stderr
+    assert tls_sentry.requests, "the probe reached the server"
+    assert all(r["method"] == "HEAD" and "authorization" not in r["headers"]
+               for r in tls_sentry.requests), tls_sentry.requests
+    assert snapshot(dist) == before
+
+    accepted = upload(*args, "--ca-file", str(certificate[0]), "dist", env=env)
+    assert accepted.returncode == 0, accepted.output
+    assert len(tls_sentry.bundles) == 1
+    assert not list(dist.rglob("*.map"))
+
+
+def test_https_proxy_from_the_environment_is_used(upload, tls_sentry, certificate, proxy,
+                                                 case_dir):
+    write_dist(case_dir / "dist")
+    result = upload("-o", "acme", "-p", "web", "-r", "1.0", "--ca-file", str(certificate[0]),
+                    "--verbose", "dist",
+                    env=no_proxy_env(SENTRY_URL=tls_sentry.url, https_proxy=proxy.url))
+    assert result.returncode == 0, result.output
+    server = tls_sentry.url.split("://", 1)[1].rstrip("/")
+    assert proxy.seen and all(line.startswith(f"CONNECT {server} ")
+                              for line in proxy.seen), proxy.seen
+    assert f"Using proxy {proxy.url.split('://')[1]} (from the environment)" in result.stderr
+    assert len(tls_sentry.bundles) == 1

@@ -3,8 +3,8 @@
 #include "uploader/cli/commands.hpp"
 #include "uploader/cli/exit_codes.hpp"
 #include "uploader/cli/options_common.hpp"
-#include "uploader/config/environment.hpp"
 #include "uploader/util/deflate.hpp"
+#include "uploader/util/environment.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/hash.hpp"
@@ -127,14 +127,13 @@ int run(int argc, char **argv) {
   util::tune_allocator();
 #ifdef SENTRY_SOURCEMAPS_TEST_HOOKS
   // The kill-safety tests stop an inject between its renames.
-  if (auto renames = config::nonempty_variable(
-          config::process_environment(),
+  if (auto renames = util::nonempty_variable(
+          util::process_environment(),
           "SENTRY_SOURCEMAPS_TEST_EXIT_AFTER_RENAMES")) {
     util::set_exit_after_renames(std::strtol(renames->c_str(), nullptr, 10));
   }
 #endif
-  std::vector<std::string> args(argv + 1, argv + argc);
-  return run(args);
+  return run(util::utf8_arguments(argc, argv));
 }
 
 } // namespace uploader::cli

@@ -5,6 +5,7 @@
 #include "uploader/cli/read_session.hpp"
 #include "uploader/doctor/doctor.hpp"
 #include "uploader/util/error.hpp"
+#include "uploader/util/platform.hpp"
 #include "uploader/util/redact.hpp"
 
 #include <nlohmann/json.hpp>
@@ -44,7 +45,7 @@ int run_doctor(const ParsedArgs &args) {
   options.inputs = config_inputs(args);
   options.read_token = find_read_token(options.inputs);
   if (!args.positionals.empty()) {
-    options.folder = args.positionals.front();
+    options.folder = util::path_from_utf8(args.positionals.front());
   }
   options.ignores = args.values("ignore");
   options.ignore_file_lines = read_ignore_files(args);

@@ -4,6 +4,7 @@
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/log.hpp"
+#include "uploader/util/platform.hpp"
 #include "uploader/util/process.hpp"
 #include "uploader/util/redact.hpp"
 #include "uploader/util/strings.hpp"
@@ -21,7 +22,7 @@ std::vector<std::string> read_ignore_files(const ParsedArgs &args) {
   for (const auto &file : args.values("ignore-file")) {
     std::string text;
     try {
-      text = util::read_file(file);
+      text = util::read_file(util::path_from_utf8(file));
     } catch (const Error &error) {
       throw UsageError("cannot read --ignore-file: " +
                        std::string(error.what()));
@@ -72,12 +73,12 @@ std::optional<long long> parse_count(std::string_view text) {
 // --`flag` (unless empty), else the environment variable `env`, as a whole
 // number.
 std::optional<long long> count_setting(const ParsedArgs &args,
-                                       const config::EnvGetter &getenv,
+                                       const util::EnvGetter &getenv,
                                        std::string_view flag, const char *env) {
   if (auto value = flag.empty() ? std::nullopt : integer_option(args, flag)) {
     return value;
   }
-  auto text = config::nonempty_variable(getenv, env);
+  auto text = util::nonempty_variable(getenv, env);
   if (!text) {
     return std::nullopt;
   }
@@ -168,7 +169,7 @@ std::optional<long long> integer_option(const ParsedArgs &args,
 std::span<const OptionSpec> network_options() { return k_network_options; }
 
 NetworkSettings network_settings(const ParsedArgs &args,
-                                 const config::EnvGetter &getenv) {
+                                 const util::EnvGetter &getenv) {
   auto started = std::chrono::steady_clock::now();
   NetworkSettings s;
   s.client.user_agent = k_user_agent;
@@ -200,14 +201,14 @@ NetworkSettings network_settings(const ParsedArgs &args,
   for (const char *env :
        {"SENTRY_CA_FILE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
     if (!s.client.ca_file) {
-      s.client.ca_file = config::nonempty_variable(getenv, env);
+      s.client.ca_file = util::nonempty_variable(getenv, env);
     }
   }
   for (const auto &header : args.values("header")) {
     s.client.extra_headers.push_back(header_line(header, "--header"));
   }
   if (auto headers =
-          config::nonempty_variable(getenv, "SENTRY_SOURCEMAPS_HEADERS")) {
+          util::nonempty_variable(getenv, "SENTRY_SOURCEMAPS_HEADERS")) {
     for (const auto &line : util::split_lines(*headers)) {
       if (!line.empty()) {
         s.client.extra_headers.push_back(
@@ -237,9 +238,9 @@ config::ConfigInputs config_inputs(const ParsedArgs &args) {
   inputs.flags.release = args.value("release");
   inputs.flags.dist = args.value("dist");
   if (auto env_file = args.value("env-file")) {
-    inputs.flags.env_file = *env_file;
+    inputs.flags.env_file = util::path_from_utf8(*env_file);
   }
-  inputs.getenv = config::process_environment();
+  inputs.getenv = util::process_environment();
   inputs.cwd = std::filesystem::current_path();
   if (auto home = inputs.getenv("HOME")) {
     inputs.home = *home;

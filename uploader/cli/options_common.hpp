@@ -90,6 +90,6 @@ struct NetworkSettings {
 // deadline counts from this call. Warns when --insecure is given. Sets the
 // user agent and, at --verbose, the request trace.
 NetworkSettings network_settings(const ParsedArgs &args,
-                                 const config::EnvGetter &getenv);
+                                 const util::EnvGetter &getenv);
 
 } // namespace uploader::cli

@@ -187,7 +187,7 @@ public:
   std::vector<std::string> projects() const {
     return config::values_of(m_config.projects);
   }
-  const config::EnvGetter &getenv() const { return m_getenv; }
+  const util::EnvGetter &getenv() const { return m_getenv; }
   releases::ReleaseApi &api() { return *m_releases; }
 
   // Prints one line for people, unless --json or --quiet.
@@ -228,7 +228,7 @@ private:
   }
 
   bool m_json;
-  config::EnvGetter m_getenv;
+  util::EnvGetter m_getenv;
   config::Config m_config;
   config::Setting m_release;
   std::optional<http::Client> m_client;

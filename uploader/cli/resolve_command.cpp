@@ -9,6 +9,7 @@
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/log.hpp"
+#include "uploader/util/platform.hpp"
 #include "uploader/util/redact.hpp"
 
 #include <nlohmann/json.hpp>
@@ -148,8 +149,9 @@ json position_json(const resolve::OriginalPosition &original) {
 }
 
 fs::path folder_argument(const ParsedArgs &args, size_t index) {
-  return args.positionals.size() > index ? fs::path(args.positionals[index])
-                                         : fs::path(".");
+  return args.positionals.size() > index
+             ? util::path_from_utf8(args.positionals[index])
+             : fs::path(".");
 }
 
 int run_position(const ParsedArgs &args) {
@@ -168,16 +170,18 @@ int run_position(const ParsedArgs &args) {
     if (args.positionals.size() == 2) {
       throw UsageError("give either a folder or --bundle, not both");
     }
-    artifacts.add_bundle(bundle::read_artifact_bundle(*bundle), *bundle);
+    artifacts.add_bundle(
+        bundle::read_artifact_bundle(util::path_from_utf8(*bundle)), *bundle);
   } else {
     fs::path folder = folder_argument(args, 1);
     // A path to a file inside the folder is named by its artifact URL.
     std::error_code ec;
-    if (fs::is_regular_file(position.file, ec)) {
-      fs::path relative = fs::relative(fs::weakly_canonical(position.file),
+    fs::path file = util::path_from_utf8(position.file);
+    if (fs::is_regular_file(file, ec)) {
+      fs::path relative = fs::relative(fs::weakly_canonical(file),
                                        fs::weakly_canonical(folder), ec);
       if (!ec && !relative.empty() && *relative.begin() != "..") {
-        position.file = "~/" + relative.generic_string();
+        position.file = "~/" + util::path_as_url(util::path_to_utf8(relative));
       }
     }
     artifacts.add_folder(folder);
@@ -215,7 +219,8 @@ void add_event_artifacts(const ParsedArgs &args,
                          const resolve::EventNeeds &needs,
                          resolve::ArtifactSet &artifacts) {
   if (auto bundle = args.value("bundle")) {
-    artifacts.add_bundle(bundle::read_artifact_bundle(*bundle), *bundle);
+    artifacts.add_bundle(
+        bundle::read_artifact_bundle(util::path_from_utf8(*bundle)), *bundle);
     return;
   }
   if (!args.has("from-server")) {
@@ -289,7 +294,7 @@ void print_event_frames(const std::vector<resolve::FrameResult> &frames) {
 int run_event(const ParsedArgs &args) {
   std::string path = *args.value("event");
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
+  if (!fs::is_regular_file(util::path_from_utf8(path), ec)) {
     throw UsageError("event file '" + path + "' does not exist");
   }
   int sources = (args.has("bundle") ? 1 : 0) +
@@ -299,7 +304,7 @@ int run_event(const ParsedArgs &args) {
     throw UsageError("give one place to find the maps: a folder, --bundle "
                      "FILE or --from-server");
   }
-  std::string text = util::read_file(path);
+  std::string text = util::read_file(util::path_from_utf8(path));
   resolve::EventNeeds needs = resolve::event_needs(text, path);
   resolve::ArtifactSet artifacts;
   add_event_artifacts(args, needs, artifacts);

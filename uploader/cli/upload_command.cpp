@@ -155,12 +155,12 @@ bundle::MapRewriteSettings map_rewrite_settings(const ParsedArgs &args) {
   settings.inline_sources = !args.has("no-inline-sources");
   if (auto root = args.value("source-root")) {
     std::error_code ec;
-    if (!fs::is_directory(*root, ec)) {
+    if (!fs::is_directory(util::path_from_utf8(*root), ec)) {
       throw UsageError("--source-root " + *root +
                        ": no such folder; pass the folder your sources are "
                        "in (the project root)");
     }
-    settings.source_root = *root;
+    settings.source_root = util::path_from_utf8(*root);
   }
   if (args.has("no-rewrite")) {
     bool other = !settings.strip_prefixes.empty() || args.has("source-root") ||
@@ -212,14 +212,14 @@ void read_run_settings(const ParsedArgs &args, upload::UploadRequest &r) {
         *mode == "warn" ? upload::OnFailure::warn : upload::OnFailure::fail;
   }
   if (auto dir = args.value("pending-dir")) {
-    r.pending_dir = *dir;
+    r.pending_dir = util::path_from_utf8(*dir);
   }
   if (r.on_failure == upload::OnFailure::warn && !r.pending_dir) {
     throw UsageError("--on-failure warn needs --pending-dir DIR: the folder "
                      "(outside the deployed one) where maps wait for a retry");
   }
   if (auto stamp = args.value("stamp-file")) {
-    r.stamp_file = *stamp;
+    r.stamp_file = util::path_from_utf8(*stamp);
   }
   if (args.has("wait") && args.has("no-wait")) {
     throw UsageError("--wait and --no-wait contradict each other; give one");
@@ -246,7 +246,7 @@ void read_run_settings(const ParsedArgs &args, upload::UploadRequest &r) {
     r.bundles.concurrency = static_cast<size_t>(*n);
   }
   if (auto out = args.value("bundle-out")) {
-    r.bundles.bundle_out = *out;
+    r.bundles.bundle_out = util::path_from_utf8(*out);
   }
   r.bundles.threads = std::max(1u, std::thread::hardware_concurrency());
   r.release_steps = read_release_steps(args);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "uploader/config/environment.hpp"
+#include "uploader/util/environment.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -30,7 +30,7 @@ struct FlagValues {
 
 struct ConfigInputs {
   FlagValues flags;
-  EnvGetter getenv;
+  util::EnvGetter getenv;
   std::filesystem::path cwd;
   std::optional<std::filesystem::path> home;
   // false: org and project slugs are kept unvalidated, for a caller that

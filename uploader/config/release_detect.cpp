@@ -49,7 +49,7 @@ std::span<const std::string_view> release_variables() {
   return k_release_variables;
 }
 
-std::optional<Setting> detect_release(const EnvGetter &getenv,
+std::optional<Setting> detect_release(const util::EnvGetter &getenv,
                                       const GitRunner &git) {
   for (std::string_view name : k_release_variables) {
     if (auto value = getenv(std::string(name))) {
@@ -69,7 +69,7 @@ std::optional<Setting> detect_release(const EnvGetter &getenv,
 }
 
 Setting resolve_release(const std::optional<Setting> &configured,
-                        const EnvGetter &getenv, const GitRunner &git) {
+                        const util::EnvGetter &getenv, const GitRunner &git) {
   if (configured) {
     return *configured;
   }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "uploader/config/config.hpp"
-#include "uploader/config/environment.hpp"
+#include "uploader/util/environment.hpp"
 
 #include <functional>
 #include <optional>
@@ -26,13 +26,13 @@ std::span<const std::string_view> release_variables();
 // Detects a release name the way the Vite plugin does when none is
 // configured: the first non-empty variable of release_variables(), else
 // `git rev-parse HEAD`. The source names the variable or the git command.
-std::optional<Setting> detect_release(const EnvGetter &getenv,
+std::optional<Setting> detect_release(const util::EnvGetter &getenv,
                                       const GitRunner &git);
 
 // `configured` (from --release, SENTRY_RELEASE or the env file, see
 // load_config) if set, else detect_release(). Throws ConfigError when
 // neither gives a name, and validates a detected one.
 Setting resolve_release(const std::optional<Setting> &configured,
-                        const EnvGetter &getenv, const GitRunner &git);
+                        const util::EnvGetter &getenv, const GitRunner &git);
 
 } // namespace uploader::config

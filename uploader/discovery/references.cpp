@@ -316,7 +316,7 @@ bool is_remote_sourcemap(std::string_view location) {
   }
   if (location.starts_with('/')) {
     std::error_code error;
-    return !std::filesystem::exists(std::filesystem::path(location), error);
+    return !std::filesystem::exists(util::path_from_utf8(location), error);
   }
   return false;
 }

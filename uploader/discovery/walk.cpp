@@ -51,19 +51,20 @@ public:
 
   void walk_root(const std::string &root) {
     std::error_code error;
-    fs::file_status status = fs::status(root, error);
+    fs::path root_path = util::path_from_utf8(root);
+    fs::file_status status = fs::status(root_path, error);
     if (error || !fs::exists(status)) {
       throw Error("cannot search " + root + ": no such file or directory");
     }
     if (!fs::is_directory(status)) {
       std::string url = util::path_as_url(root);
       auto slash = url.rfind('/');
-      add(fs::path(root), url, fs::path(root),
+      add(root_path, url, root_path,
           slash == std::string::npos ? url : url.substr(slash + 1));
       return;
     }
     std::vector<fs::path> ancestors;
-    walk_dir(fs::path(root), root, "", fs::path(root), ancestors);
+    walk_dir(root_path, root, "", root_path, ancestors);
   }
 
 private:
@@ -123,13 +124,13 @@ private:
       throw Error("cannot list " + dir.string() + ": " + error.message());
     }
     for (const auto &entry : it) {
-      names.push_back(entry.path().filename().string());
+      names.push_back(util::path_to_utf8(entry.path().filename()));
     }
     std::ranges::sort(names);
     for (const auto &name : names) {
       std::string child_relative =
           relative.empty() ? name : relative + "/" + name;
-      fs::path child = dir / name;
+      fs::path child = dir / util::path_from_utf8(name);
       fs::file_status status = fs::status(child, error);
       if (error) {
         std::cerr << "warning: skipping " << child.string() << ": "

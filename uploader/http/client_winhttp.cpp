@@ -6,9 +6,11 @@
 // only against --ca-file, and the --verbose trace, redacted.
 #include "uploader/http/client.hpp"
 #include "uploader/http/client_common.hpp"
+#include "uploader/http/environment_proxy.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/native_file.hpp"
+#include "uploader/util/platform.hpp"
 #include "uploader/util/strings.hpp"
 #include "uploader/util/windows_text.hpp"
 
@@ -22,7 +24,6 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <cstdlib>
 #include <exception>
 #include <list>
 #include <mutex>
@@ -215,81 +216,14 @@ private:
   CertStore m_store;
 };
 
-// The proxy from the environment, as curl reads it: https_proxy (or
-// HTTPS_PROXY) for https URLs, http_proxy for http ones, else all_proxy;
-// no_proxy lists hosts to reach directly.
-struct EnvironmentProxy {
-  std::string server; // "host:port"
-  std::string user;
-  std::string password;
-  std::string bypass; // WinHTTP's list: "a;b;<local>"
-};
-
-std::optional<std::string> environment(const char *name) {
-  const char *value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    return std::nullopt;
-  }
-  return std::string(value);
-}
-
-std::optional<EnvironmentProxy> environment_proxy(bool https) {
-  auto url = https ? environment("https_proxy") : environment("http_proxy");
-  if (!url && https) {
-    url = environment("HTTPS_PROXY");
-  }
-  if (!url) {
-    url = environment("all_proxy");
-  }
-  if (!url) {
-    url = environment("ALL_PROXY");
-  }
-  if (!url) {
-    return std::nullopt;
-  }
-  EnvironmentProxy proxy;
-  std::string_view rest = *url;
-  if (auto scheme = rest.find("://"); scheme != std::string_view::npos) {
-    rest.remove_prefix(scheme + 3);
-  }
-  rest = rest.substr(0, rest.find('/'));
-  if (auto at = rest.rfind('@'); at != std::string_view::npos) {
-    std::string_view credentials = rest.substr(0, at);
-    auto colon = credentials.find(':');
-    proxy.user = std::string(credentials.substr(0, colon));
-    if (colon != std::string_view::npos) {
-      proxy.password = std::string(credentials.substr(colon + 1));
-    }
-    rest.remove_prefix(at + 1);
-  }
-  proxy.server = std::string(rest);
-  auto no_proxy = environment("no_proxy");
-  if (!no_proxy) {
-    no_proxy = environment("NO_PROXY");
-  }
-  if (no_proxy) {
-    for (auto entry : util::split(*no_proxy, ',')) {
-      std::string host(util::trim(entry));
-      if (host.empty()) {
-        continue;
-      }
-      // curl's ".example.com" and "example.com" both cover subdomains.
-      if (host.front() == '.') {
-        host.erase(0, 1);
-      }
-      proxy.bypass += (proxy.bypass.empty() ? "" : ";") + host + ";*." + host;
-    }
-  }
-  return proxy;
-}
-
 // A session: WinHTTP pools connections per session, so requests that must
 // not run twice each get their own (a fresh connection, which WinHTTP will
 // not silently re-send on).
-Internet open_session(const ClientOptions &options, bool https,
+Internet open_session(const ClientOptions &options,
+                      const std::optional<EnvironmentProxy> &proxy,
                       std::vector<std::string> &notes) {
   std::wstring agent = util::widen(options.user_agent);
-  if (auto proxy = environment_proxy(https)) {
+  if (proxy) {
     std::wstring server = util::widen(proxy->server);
     std::wstring bypass = util::widen(proxy->bypass);
     notes.push_back("Using proxy " + proxy->server + " (from the environment)");
@@ -435,12 +369,16 @@ private:
   std::thread m_thread;
 };
 
-// --ca-file: checked as the connection is made, before the request (and
-// its token) is sent, from WinHTTP's SENDING_REQUEST notification.
+// --ca-file: a server whose root only the file knows makes WinHTTP refuse
+// the handshake, before any byte of the request: exchange() then checks
+// the chain against the file. A certificate the system trusts is checked
+// too, from WinHTTP's SENDING_REQUEST notification, which closes the
+// request when it rejects (under Wine the request may still go out).
 struct CertificateCheck {
   const CaFile *ca_file = nullptr;
   std::wstring host;
   std::optional<std::string> rejected;
+  bool closed = false; // the notification closed the request handle
 };
 
 void CALLBACK on_status(HINTERNET request, DWORD_PTR context, DWORD status,
@@ -451,7 +389,7 @@ void CALLBACK on_status(HINTERNET request, DWORD_PTR context, DWORD status,
     return;
   }
   if ((check->rejected = check->ca_file->reject(request, check->host))) {
-    // Cancels the send: nothing of the request leaves.
+    check->closed = true;
     ::WinHttpCloseHandle(request);
   }
 }
@@ -465,6 +403,8 @@ struct Client::Impl {
   std::unique_ptr<CaFile> ca_file;
   std::mutex sessions_mutex;
   Internet sessions[2]; // http, https; opened on first use
+  // The environment's proxy for http and for https, read once.
+  std::optional<EnvironmentProxy> proxies[2];
   std::vector<std::string> session_notes[2];
   OpenFiles open_files;
   Watchdog watchdog;
@@ -478,7 +418,7 @@ struct Client::Impl {
   }
 
   Internet new_session(bool https, std::vector<std::string> &notes) const {
-    Internet session = open_session(options, https, notes);
+    Internet session = open_session(options, proxies[https], notes);
     if (!session) {
       throw Error("cannot start WinHTTP: " + error_text(::GetLastError()));
     }
@@ -630,17 +570,17 @@ struct Client::Impl {
     }
     bool watchdog_fired = false;
     CertificateCheck check{ca_file.get(), host, std::nullopt};
-    // The certificate check closes the handle when it rejects.
+    // on_status closes the handle when it rejects a certificate.
     auto close_handle = [&] {
       if (watched) {
         watchdog_fired = watchdog.release(*watched);
       }
-      if (!watchdog_fired && !check.rejected) {
+      if (!watchdog_fired && !check.closed) {
         ::WinHttpCloseHandle(handle);
       }
     };
     try {
-      exchange(handle, request, https, check, response);
+      exchange(connection.get(), handle, request, https, check, response);
     } catch (...) {
       close_handle();
       throw;
@@ -663,6 +603,31 @@ struct Client::Impl {
     return response;
   }
 
+  // The certificate of the server `connection` leads to, checked against
+  // the CA file, from a HEAD request without headers or body; why it is
+  // rejected, or nullopt.
+  std::optional<std::string> probe_certificate(HINTERNET connection,
+                                               const std::wstring &host) const {
+    std::wstring path = L"/";
+    Internet probe(::WinHttpOpenRequest(
+        connection, L"HEAD", path.c_str(), nullptr, WINHTTP_NO_REFERER,
+        WINHTTP_DEFAULT_ACCEPT_TYPES, WINHTTP_FLAG_SECURE));
+    if (!probe) {
+      return error_text(::GetLastError());
+    }
+    int connect_ms = static_cast<int>(options.connect_timeout.count());
+    ::WinHttpSetTimeouts(probe.get(), connect_ms, connect_ms, connect_ms,
+                         connect_ms);
+    DWORD flags = SECURITY_FLAG_IGNORE_UNKNOWN_CA;
+    ::WinHttpSetOption(probe.get(), WINHTTP_OPTION_SECURITY_FLAGS, &flags,
+                       sizeof flags);
+    if (!::WinHttpSendRequest(probe.get(), WINHTTP_NO_ADDITIONAL_HEADERS, 0,
+                              WINHTTP_NO_REQUEST_DATA, 0, 0, 0)) {
+      return error_text(::GetLastError());
+    }
+    return ca_file->reject(probe.get(), host);
+  }
+
   void fail(Response &response, DWORD code, bool connected) const {
     response.status = 0;
     if (response.failure == TransportFailure::none) {
@@ -679,8 +644,8 @@ struct Client::Impl {
     }
   }
 
-  void exchange(HINTERNET handle, const Request &request, bool https,
-                CertificateCheck &check, Response &response) {
+  void exchange(HINTERNET connection, HINTERNET handle, const Request &request,
+                bool https, CertificateCheck &check, Response &response) {
     if (!request.idempotent) {
       DWORD no_keep_alive = WINHTTP_DISABLE_KEEP_ALIVE;
       ::WinHttpSetOption(handle, WINHTTP_OPTION_DISABLE_FEATURE, &no_keep_alive,
@@ -699,16 +664,13 @@ struct Client::Impl {
       ::WinHttpSetOption(handle, WINHTTP_OPTION_SECURITY_FLAGS, &flags,
                          sizeof flags);
     } else if (https && ca_file) {
-      // The system store does not know the private CA: the chain is
-      // checked against the file in on_status instead, before sending.
-      DWORD flags = SECURITY_FLAG_IGNORE_UNKNOWN_CA;
-      ::WinHttpSetOption(handle, WINHTTP_OPTION_SECURITY_FLAGS, &flags,
-                         sizeof flags);
+      // Checked again in on_status before each send, for a connection
+      // whose certificate WinHTTP accepted by itself.
       DWORD_PTR context = reinterpret_cast<DWORD_PTR>(&check);
       ::WinHttpSetOption(handle, WINHTTP_OPTION_CONTEXT_VALUE, &context,
                          sizeof context);
     }
-    if (auto proxy = environment_proxy(https); proxy && !proxy->user.empty()) {
+    if (const auto &proxy = proxies[https]; proxy && !proxy->user.empty()) {
       std::wstring user = util::widen(proxy->user);
       std::wstring password = util::widen(proxy->password);
       ::WinHttpSetCredentials(handle, WINHTTP_AUTH_TARGET_PROXY,
@@ -744,9 +706,28 @@ struct Client::Impl {
     } else {
       headers += L"Content-Length: " + std::to_wstring(length) + L"\r\n";
     }
-    if (!::WinHttpSendRequest(handle, headers.c_str(),
-                              static_cast<DWORD>(headers.size()),
-                              WINHTTP_NO_REQUEST_DATA, 0, total, 0)) {
+    auto send = [&] {
+      return ::WinHttpSendRequest(handle, headers.c_str(),
+                                  static_cast<DWORD>(headers.size()),
+                                  WINHTTP_NO_REQUEST_DATA, 0, total, 0);
+    };
+    bool sent = send();
+    if (!sent && https && ca_file && !options.insecure &&
+        classify(::GetLastError()) == TransportFailure::tls) {
+      // The system store does not know the private CA, so WinHTTP refused
+      // the handshake before sending a byte of the request. A probe that
+      // carries nothing secret fetches the certificate (WinHTTP gives none
+      // for a refused handshake under Wine); only when it chains up to the
+      // file is the request sent, without the system's verdict on the root.
+      if ((check.rejected = probe_certificate(connection, check.host))) {
+        return;
+      }
+      DWORD flags = SECURITY_FLAG_IGNORE_UNKNOWN_CA;
+      ::WinHttpSetOption(handle, WINHTTP_OPTION_SECURITY_FLAGS, &flags,
+                         sizeof flags);
+      sent = send();
+    }
+    if (!sent) {
       fail(response, ::GetLastError(), false);
       return;
     }
@@ -825,8 +806,13 @@ struct Client::Impl {
 
 Client::Client(ClientOptions options) : m_impl(std::make_unique<Impl>()) {
   m_impl->options = std::move(options);
+  auto environment = util::process_environment();
+  for (bool https : {false, true}) {
+    m_impl->proxies[https] = environment_proxy(environment, https);
+  }
   if (m_impl->options.ca_file && !m_impl->options.insecure) {
-    m_impl->ca_file = std::make_unique<CaFile>(*m_impl->options.ca_file);
+    m_impl->ca_file = std::make_unique<CaFile>(
+        util::path_from_utf8(*m_impl->options.ca_file));
   }
 }
 

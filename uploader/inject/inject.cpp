@@ -11,6 +11,7 @@
 #include "uploader/util/fs.hpp"
 #include "uploader/util/hash.hpp"
 #include "uploader/util/log.hpp"
+#include "uploader/util/platform.hpp"
 #include "uploader/util/utf8.hpp"
 
 #include <algorithm>
@@ -470,7 +471,7 @@ bool attempt(const InjectOptions &options,
   Injector injector(std::move(files), options.dry_run, options.skip_invalid,
                     options.extensions, result.report);
   if (!options.roots.empty()) {
-    injector.m_journal_folder = options.roots.front();
+    injector.m_journal_folder = util::path_from_utf8(options.roots.front());
   }
   result.errors = injector.prepare(references);
   if (!injector.confirm_presumed_maps()) {
@@ -497,7 +498,8 @@ InjectResult inject_debug_ids(const InjectOptions &options) {
     // A run killed half-way through its renames left a journal: finish it
     // first, so that no JS file stays injected with its map untouched.
     for (const auto &root : options.roots) {
-      result.recovered += util::recover_interrupted_commit(root);
+      result.recovered +=
+          util::recover_interrupted_commit(util::path_from_utf8(root));
     }
   }
   discovery::WalkOptions walk_options;

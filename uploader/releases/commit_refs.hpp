@@ -17,7 +17,7 @@ namespace uploader::releases {
 std::vector<CommitRef>
 resolve_commit_refs(ReleaseApi &api, const std::string &org,
                     const std::vector<std::string> &specs, bool with_auto,
-                    const config::EnvGetter &getenv,
+                    const util::EnvGetter &getenv,
                     const config::GitRunner &git);
 
 } // namespace uploader::releases

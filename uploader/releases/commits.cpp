@@ -19,7 +19,7 @@ std::string without_spaces(std::string_view text) {
   return out;
 }
 
-std::optional<std::string> nonempty(const config::EnvGetter &getenv,
+std::optional<std::string> nonempty(const util::EnvGetter &getenv,
                                     const char *name) {
   auto value = getenv(name);
   if (!value || util::trim(*value).empty()) {
@@ -33,16 +33,16 @@ std::optional<std::string> nonempty(const config::EnvGetter &getenv,
 struct CiSource {
   const char *provider;
   const char *commit_variable;
-  std::optional<RemoteLocation> (*location)(const config::EnvGetter &);
+  std::optional<RemoteLocation> (*location)(const util::EnvGetter &);
 };
 
-std::optional<RemoteLocation> from_url(const config::EnvGetter &getenv,
+std::optional<RemoteLocation> from_url(const util::EnvGetter &getenv,
                                        const char *name) {
   auto value = nonempty(getenv, name);
   return value ? parse_remote_url(*value) : std::nullopt;
 }
 
-std::optional<RemoteLocation> from_path(const config::EnvGetter &getenv,
+std::optional<RemoteLocation> from_path(const util::EnvGetter &getenv,
                                         const char *name, std::string host) {
   auto value = nonempty(getenv, name);
   if (!value || value->find('/') == std::string::npos) {
@@ -53,38 +53,38 @@ std::optional<RemoteLocation> from_path(const config::EnvGetter &getenv,
 
 const CiSource k_ci_sources[] = {
     {"GitHub Actions", "GITHUB_SHA",
-     [](const config::EnvGetter &env) -> std::optional<RemoteLocation> {
+     [](const util::EnvGetter &env) -> std::optional<RemoteLocation> {
        auto server = nonempty(env, "GITHUB_SERVER_URL");
        auto host = server ? parse_remote_url(*server + "/x/y") : std::nullopt;
        return from_path(env, "GITHUB_REPOSITORY",
                         host ? host->host : "github.com");
      }},
     {"GitLab CI", "CI_COMMIT_SHA",
-     [](const config::EnvGetter &env) {
+     [](const util::EnvGetter &env) {
        return from_url(env, "CI_PROJECT_URL");
      }},
     {"Bitbucket Pipelines", "BITBUCKET_COMMIT",
-     [](const config::EnvGetter &env) {
+     [](const util::EnvGetter &env) {
        return from_path(env, "BITBUCKET_REPO_FULL_NAME", "bitbucket.org");
      }},
     {"CircleCI", "CIRCLE_SHA1",
-     [](const config::EnvGetter &env) {
+     [](const util::EnvGetter &env) {
        return from_url(env, "CIRCLE_REPOSITORY_URL");
      }},
     {"Buildkite", "BUILDKITE_COMMIT",
-     [](const config::EnvGetter &env) {
+     [](const util::EnvGetter &env) {
        return from_url(env, "BUILDKITE_REPO");
      }},
     {"Azure Pipelines", "BUILD_SOURCEVERSION",
-     [](const config::EnvGetter &env) {
+     [](const util::EnvGetter &env) {
        return from_url(env, "BUILD_REPOSITORY_URI");
      }},
     {"Travis CI", "TRAVIS_COMMIT",
-     [](const config::EnvGetter &env) {
+     [](const util::EnvGetter &env) {
        return from_path(env, "TRAVIS_REPO_SLUG", "github.com");
      }},
     {"Vercel", "VERCEL_GIT_COMMIT_SHA",
-     [](const config::EnvGetter &env) -> std::optional<RemoteLocation> {
+     [](const util::EnvGetter &env) -> std::optional<RemoteLocation> {
        auto provider = nonempty(env, "VERCEL_GIT_PROVIDER");
        auto owner = nonempty(env, "VERCEL_GIT_REPO_OWNER");
        auto slug = nonempty(env, "VERCEL_GIT_REPO_SLUG");
@@ -96,21 +96,21 @@ const CiSource k_ci_sources[] = {
        return RemoteLocation{host, *owner + "/" + *slug};
      }},
     {"Jenkins", "GIT_COMMIT",
-     [](const config::EnvGetter &env) { return from_url(env, "GIT_URL"); }},
+     [](const util::EnvGetter &env) { return from_url(env, "GIT_URL"); }},
     {"Netlify", "COMMIT_REF",
-     [](const config::EnvGetter &env) {
+     [](const util::EnvGetter &env) {
        return from_url(env, "REPOSITORY_URL");
      }},
     {"AWS CodeBuild", "CODEBUILD_RESOLVED_SOURCE_VERSION",
-     [](const config::EnvGetter &env) {
+     [](const util::EnvGetter &env) {
        return from_url(env, "CODEBUILD_SOURCE_REPO_URL");
      }},
     {"Drone", "DRONE_COMMIT_SHA",
-     [](const config::EnvGetter &env) {
+     [](const util::EnvGetter &env) {
        return from_url(env, "DRONE_GIT_HTTP_URL");
      }},
     {"Semaphore", "SEMAPHORE_GIT_SHA",
-     [](const config::EnvGetter &env) {
+     [](const util::EnvGetter &env) {
        return from_url(env, "SEMAPHORE_GIT_URL");
      }},
 };
@@ -241,7 +241,7 @@ const Repository *match_repository(const RemoteLocation &location,
   return nullptr;
 }
 
-CommitRef auto_commit_ref(const config::EnvGetter &getenv,
+CommitRef auto_commit_ref(const util::EnvGetter &getenv,
                           const config::GitRunner &git,
                           std::span<const Repository> repositories) {
   std::string remote = nonempty(getenv, "SENTRY_VCS_REMOTE").value_or("origin");

@@ -56,7 +56,7 @@ const Repository *match_repository(const RemoteLocation &location,
 // (GitHub Actions, GitLab, Bitbucket, CircleCI, Buildkite, Azure, Travis,
 // Vercel, Jenkins, Netlify, AWS CodeBuild, ...). Throws ConfigError naming
 // what is missing or which repositories the organization has.
-CommitRef auto_commit_ref(const config::EnvGetter &getenv,
+CommitRef auto_commit_ref(const util::EnvGetter &getenv,
                           const config::GitRunner &git,
                           std::span<const Repository> repositories);
 

@@ -1,5 +1,6 @@
 #include "uploader/sourcemap/source_paths.hpp"
 
+#include "uploader/util/platform.hpp"
 #include "uploader/util/strings.hpp"
 
 #include <algorithm>
@@ -79,10 +80,10 @@ SourcePlace place_absolute(std::string path, const SourcePathContext &context) {
     if (!is_drive_path(context.source_root.generic_string())) {
       // A Windows build's map read here: no root to be relative to.
       return {normalize_segments(std::string_view(path).substr(2)),
-              fs::path(path)};
+              util::path_from_utf8(path)};
     }
   }
-  fs::path absolute = fs::path(path).lexically_normal();
+  fs::path absolute = util::path_from_utf8(path).lexically_normal();
   return {name_from_root(absolute, context.source_root), absolute};
 }
 
@@ -142,13 +143,16 @@ SourcePlace place_source(std::string_view source,
       return {std::string(source), std::nullopt};
     }
     std::string on_disk = name.substr(0, name.find('?'));
-    return {name, (context.source_root / on_disk).lexically_normal()};
+    return {name, (context.source_root / util::path_from_utf8(on_disk))
+                      .lexically_normal()};
   }
   std::string path(source);
   if (path.starts_with('/') || is_drive_path(path)) {
     return place_absolute(std::move(path), context);
   }
-  return place_absolute((context.map_folder / path).generic_string(), context);
+  return place_absolute(util::path_as_url(util::path_to_utf8(
+                            context.map_folder / util::path_from_utf8(path))),
+                        context);
 }
 
 } // namespace uploader::sourcemap

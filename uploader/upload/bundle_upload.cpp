@@ -51,7 +51,7 @@ fs::path bundle_path(const BundleUploadSettings &settings, const TempDir &temp,
     return *settings.bundle_out;
   }
   if (settings.bundle_out) {
-    return settings.bundle_out->string() + "." + std::to_string(index);
+    return fs::path(*settings.bundle_out) += "." + std::to_string(index);
   }
   return temp.path() / ("bundle-" + std::to_string(index) + ".zip");
 }

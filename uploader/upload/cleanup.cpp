@@ -4,6 +4,7 @@
 #include "uploader/discovery/references.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
+#include "uploader/util/platform.hpp"
 
 #include <algorithm>
 #include <set>
@@ -70,7 +71,7 @@ std::vector<fs::path> maps_to_delete(const UploadPlan &plan,
     check_glob(glob);
   }
   for (const auto &root_text : roots) {
-    fs::path root(root_text);
+    fs::path root = util::path_from_utf8(root_text);
     std::error_code ec;
     if (!fs::is_directory(root, ec)) {
       continue;

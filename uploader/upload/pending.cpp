@@ -2,6 +2,7 @@
 
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
+#include "uploader/util/platform.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -19,7 +20,7 @@ namespace {
 // "assets/a.js".
 fs::path url_path(const std::string &url, const std::string &prefix) {
   std::string base = prefix.ends_with('/') ? prefix : prefix + "/";
-  return fs::path(url.substr(std::min(url.size(), base.size())));
+  return util::path_from_utf8(url.substr(std::min(url.size(), base.size())));
 }
 
 void move_file(const fs::path &from, const fs::path &to) {
@@ -116,7 +117,8 @@ std::vector<ParkedUpload> parked_uploads(const fs::path &pending_dir) {
     if (meta.contains("built_in") && meta["built_in"].is_object()) {
       for (const auto &[url, folder] : meta["built_in"].items()) {
         if (folder.is_string()) {
-          upload.built_in[url] = folder.get<std::string>();
+          upload.built_in[url] =
+              util::path_from_utf8(folder.get<std::string>());
         }
       }
     }

@@ -40,7 +40,7 @@ struct UploadRequest {
   std::optional<std::filesystem::path> stamp_file;
   std::filesystem::path cache_folder; // empty: no local cache
   // For --set-commits auto: the CI's variables and git.
-  config::EnvGetter getenv;
+  util::EnvGetter getenv;
   config::GitRunner git;
 };
 

@@ -11,7 +11,7 @@ bool ReleaseSteps::any() const {
 
 void prepare_release(releases::ReleaseApi &api, const ReleaseContext &release,
                      const ReleaseSteps &steps, bool flow_needs_release,
-                     const config::EnvGetter &getenv,
+                     const util::EnvGetter &getenv,
                      const config::GitRunner &git,
                      const PhaseReporter &report) {
   std::vector<releases::CommitRef> refs;

@@ -34,7 +34,7 @@ struct ReleaseContext {
 // failure, before anything was uploaded or deleted.
 void prepare_release(releases::ReleaseApi &api, const ReleaseContext &release,
                      const ReleaseSteps &steps, bool flow_needs_release,
-                     const config::EnvGetter &getenv,
+                     const util::EnvGetter &getenv,
                      const config::GitRunner &git, const PhaseReporter &report);
 
 // After Sentry confirmed the upload: finalizes the release, then records

@@ -3,6 +3,7 @@
 #include "uploader/discovery/walk.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/hash.hpp"
+#include "uploader/util/platform.hpp"
 #include "uploader/util/strings.hpp"
 
 namespace uploader::upload {
@@ -47,8 +48,9 @@ bool stamp_matches(const fs::path &stamp, const std::string &fingerprint) {
       continue;
     }
     auto tab = lines[i].find('\t');
-    if (tab == std::string::npos || util::file_identity(lines[i].substr(
-                                        tab + 1)) != lines[i].substr(0, tab)) {
+    if (tab == std::string::npos ||
+        util::file_identity(util::path_from_utf8(lines[i].substr(tab + 1))) !=
+            lines[i].substr(0, tab)) {
       return false;
     }
   }

@@ -3,6 +3,7 @@
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/log.hpp"
+#include "uploader/util/platform.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +35,7 @@ json headers_json(const std::map<std::string, std::string> &headers) {
 }
 
 json to_json(const bundle::BundleInput &input) {
-  return {{"path", input.path.string()},
+  return {{"path", util::path_to_utf8(input.path)},
           {"url", input.url},
           {"type", bundle::manifest_name(input.type)},
           {"headers", headers_json(input.headers)}};
@@ -53,7 +54,8 @@ bundle::SourceFileType type_from(const std::string &name) {
 }
 
 bundle::BundleInput input_from(const json &j) {
-  return {j.at("path").get<std::string>(), j.at("url").get<std::string>(),
+  return {util::path_from_utf8(j.at("path").get<std::string>()),
+          j.at("url").get<std::string>(),
           type_from(j.at("type").get<std::string>()),
           j.at("headers").get<std::map<std::string, std::string>>()};
 }
@@ -118,7 +120,8 @@ bundle::BuiltBundle bundle_from(const json &j) {
 // came from changed (or one that was missing appeared).
 bool sources_unchanged(const bundle::SourcesRead &sources_read) {
   return std::ranges::all_of(sources_read, [](const auto &entry) {
-    return util::file_identity(entry.first) == entry.second;
+    return util::file_identity(util::path_from_utf8(entry.first)) ==
+           entry.second;
   });
 }
 
@@ -322,15 +325,16 @@ void BundleLease::release() noexcept {
 UploadCache::UploadCache(fs::path folder, CacheLimits limits)
     : m_folder(std::move(folder)), m_limits(limits) {}
 
-fs::path UploadCache::default_folder(const config::EnvGetter &getenv) {
-  if (auto dir = config::nonempty_variable(getenv, "SENTRY_SOURCEMAPS_CACHE")) {
-    return fs::path(*dir) / "bundles";
+fs::path UploadCache::default_folder(const util::EnvGetter &getenv) {
+  if (auto dir = util::nonempty_variable(getenv, "SENTRY_SOURCEMAPS_CACHE")) {
+    return util::path_from_utf8(*dir) / "bundles";
   }
-  if (auto xdg = config::nonempty_variable(getenv, "XDG_CACHE_HOME")) {
-    return fs::path(*xdg) / "sentry-sourcemaps" / "bundles";
+  if (auto xdg = util::nonempty_variable(getenv, "XDG_CACHE_HOME")) {
+    return util::path_from_utf8(*xdg) / "sentry-sourcemaps" / "bundles";
   }
-  if (auto home = config::nonempty_variable(getenv, "HOME")) {
-    return fs::path(*home) / ".cache" / "sentry-sourcemaps" / "bundles";
+  if (auto home = util::nonempty_variable(getenv, "HOME")) {
+    return util::path_from_utf8(*home) / ".cache" / "sentry-sourcemaps" /
+           "bundles";
   }
   return {};
 }
@@ -352,12 +356,12 @@ std::optional<UploadPlan> UploadCache::load_plan(const std::string &key) const {
       plan.files.push_back(input_from(file));
     }
     for (const auto &map : j->at("maps")) {
-      plan.maps.push_back(
-          {map.at(0).get<std::string>(), map.at(1).get<std::string>()});
+      plan.maps.push_back({util::path_from_utf8(map.at(0).get<std::string>()),
+                           util::path_from_utf8(map.at(1).get<std::string>())});
     }
     for (const auto &link : j->at("links")) {
-      plan.links.push_back({link.at(0).get<std::string>(),
-                            link.at(1).get<std::string>(),
+      plan.links.push_back({util::path_from_utf8(link.at(0).get<std::string>()),
+                            util::path_from_utf8(link.at(1).get<std::string>()),
                             link.at(2).get<bool>()});
     }
     plan.warnings = j->at("warnings").get<std::vector<std::string>>();
@@ -386,12 +390,14 @@ void UploadCache::save_plan(const std::string &key,
   }
   j["maps"] = json::array();
   for (const auto &map : plan.maps) {
-    j["maps"].push_back({map.path.string(), map.root.string()});
+    j["maps"].push_back(
+        {util::path_to_utf8(map.path), util::path_to_utf8(map.root)});
   }
   j["links"] = json::array();
   for (const auto &link : plan.links) {
-    j["links"].push_back(
-        {link.js.string(), link.map.string(), link.explicit_reference});
+    j["links"].push_back({util::path_to_utf8(link.js),
+                          util::path_to_utf8(link.map),
+                          link.explicit_reference});
   }
   j["warnings"] = plan.warnings;
   j["sources"] = plan.source_count;

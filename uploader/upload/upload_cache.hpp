@@ -1,8 +1,8 @@
 #pragma once
 
 #include "uploader/bundle/artifact_bundle.hpp"
-#include "uploader/config/environment.hpp"
 #include "uploader/upload/plan.hpp"
+#include "uploader/util/environment.hpp"
 #include "uploader/util/native_file.hpp"
 
 #include <cstdint>
@@ -84,7 +84,7 @@ public:
   explicit UploadCache(std::filesystem::path folder, CacheLimits limits = {});
 
   // The default folder from the environment, or empty if there is no home.
-  static std::filesystem::path default_folder(const config::EnvGetter &getenv);
+  static std::filesystem::path default_folder(const util::EnvGetter &getenv);
 
   bool enabled() const { return !m_folder.empty(); }
 

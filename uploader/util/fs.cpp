@@ -3,6 +3,7 @@
 #include "uploader/util/error.hpp"
 #include "uploader/util/log.hpp"
 #include "uploader/util/parallel_close.hpp"
+#include "uploader/util/platform.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -75,7 +76,7 @@ std::string read_file(const fs::path &path) {
 
 StagedFile::StagedFile(fs::path target) : m_target(std::move(target)) {
   fs::path folder = m_target.parent_path();
-  std::string base = m_target.filename().string();
+  fs::path base = m_target.filename();
   // Creating a file holds its folder's lock, and on ext4 without a journal
   // the inode search can take a millisecond (inodes freed in the last
   // minutes are skipped one by one). A second thread would spin on that
@@ -84,7 +85,10 @@ StagedFile::StagedFile(fs::path target) : m_target(std::move(target)) {
   std::lock_guard lock(create_mutex);
   std::error_code error;
   for (int attempt = 0; attempt < 16 && !m_file.is_open(); ++attempt) {
-    m_temp = folder / ("." + base + ".tmp-" + random_suffix());
+    fs::path name = ".";
+    name += base;
+    name += ".tmp-" + random_suffix();
+    m_temp = folder / name;
     m_file = NativeFile::open(m_temp, NativeFile::Mode::create_new, error);
     if (error && error != std::errc::file_exists) {
       fail(m_target, "cannot create a temporary file next to", error);
@@ -224,8 +228,8 @@ std::size_t recover_interrupted_commit(const fs::path &journal_folder) {
     if (tab == std::string::npos) {
       continue;
     }
-    fs::path temp = line.substr(0, tab);
-    fs::path target = line.substr(tab + 1);
+    fs::path temp = path_from_utf8(line.substr(0, tab));
+    fs::path target = path_from_utf8(line.substr(tab + 1));
     if (fs::exists(temp, ec) && !replace_file(temp, target)) {
       ++replaced;
       folders.insert(target.parent_path());
@@ -261,8 +265,8 @@ void commit_all(std::span<StagedFile *const> files,
   if (!journal_folder.empty() && files.size() > 1) {
     std::string entries;
     for (StagedFile *file : files) {
-      entries += fs::absolute(file->temp_path()).string() + "\t" +
-                 fs::absolute(file->target()).string() + "\n";
+      entries += path_to_utf8(fs::absolute(file->temp_path())) + "\t" +
+                 path_to_utf8(fs::absolute(file->target())) + "\n";
     }
     journal = journal_path(journal_folder);
     write_file_atomic(journal, entries);
@@ -310,13 +314,13 @@ void commit_all(std::span<StagedFile *const> files,
 }
 
 fs::path WriteResolver::real_folder(const fs::path &folder) {
-  std::string key = folder.empty() ? "." : folder.string();
+  std::string key = folder.empty() ? "." : path_to_utf8(folder);
   auto it = m_folders.find(key);
   if (it != m_folders.end()) {
     return it->second;
   }
   std::error_code error;
-  fs::path real = fs::canonical(key, error);
+  fs::path real = fs::canonical(path_from_utf8(key), error);
   if (error) {
     throw Error("cannot resolve " + key + ": " + error.message());
   }

@@ -6,8 +6,11 @@
 #include <string>
 
 #if defined(_WIN32)
+#include "uploader/util/windows_text.hpp"
+
 #include <io.h>
 #include <random>
+#include <shellapi.h>
 #else
 #include <cstdlib>
 #include <cstring>
@@ -37,6 +40,22 @@ void tune_allocator() {
 #endif
 }
 
+std::vector<std::string> utf8_arguments(int argc, char **argv) {
+#if defined(_WIN32)
+  ::SetConsoleOutputCP(CP_UTF8);
+  int count = 0;
+  if (wchar_t **wide = ::CommandLineToArgvW(::GetCommandLineW(), &count)) {
+    std::vector<std::string> args;
+    for (int i = 1; i < count; ++i) {
+      args.push_back(narrow(wide[i]));
+    }
+    ::LocalFree(wide);
+    return args;
+  }
+#endif
+  return std::vector<std::string>(argv + std::min(argc, 1), argv + argc);
+}
+
 bool stderr_is_terminal() {
 #if defined(_WIN32)
   return ::_isatty(2) != 0;
@@ -50,6 +69,22 @@ std::string path_as_url(std::string path) {
   std::ranges::replace(path, '\\', '/');
 #endif
   return path;
+}
+
+std::filesystem::path path_from_utf8(std::string_view text) {
+#if defined(_WIN32)
+  return std::filesystem::path(widen(text));
+#else
+  return std::filesystem::path(text);
+#endif
+}
+
+std::string path_to_utf8(const std::filesystem::path &path) {
+#if defined(_WIN32)
+  return narrow(path.native());
+#else
+  return path.string();
+#endif
 }
 
 std::size_t find_last_byte(std::string_view text, char byte, std::size_t from,

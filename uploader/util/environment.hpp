@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-namespace uploader::config {
+namespace uploader::util {
 
 // Reads one environment variable; nullopt when it is unset. Everything
 // that reads the environment takes one of these, so tests can hand in
@@ -19,4 +19,4 @@ EnvGetter process_environment();
 std::optional<std::string> nonempty_variable(const EnvGetter &getenv,
                                              const std::string &name);
 
-} // namespace uploader::config
+} // namespace uploader::util

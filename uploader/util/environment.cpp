@@ -1,8 +1,8 @@
-#include "uploader/config/environment.hpp"
+#include "uploader/util/environment.hpp"
 
 #include <cstdlib>
 
-namespace uploader::config {
+namespace uploader::util {
 
 EnvGetter process_environment() {
   return [](const std::string &name) -> std::optional<std::string> {
@@ -17,4 +17,4 @@ std::optional<std::string> nonempty_variable(const EnvGetter &getenv,
   return value && !value->empty() ? value : std::nullopt;
 }
 
-} // namespace uploader::config
+} // namespace uploader::util
