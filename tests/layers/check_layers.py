@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks the uploader's layer order: no folder includes one above it.
 
-Bottom up: util -> config, http, sourcemap -> discovery, bundle, releases
+Bottom up: util -> config, http, sourcemap, wasm -> discovery, bundle, releases
 -> upload, inject, resolve, issues, doctor -> cli -> main.cpp. Each folder
 also names the folders it uses (USES): a folder may include only those,
 and only ones in a lower layer or, where USES says so, a peer of its own
@@ -20,7 +20,7 @@ from pathlib import Path
 
 LAYERS = [
     ["util"],
-    ["config", "http", "sourcemap"],
+    ["config", "http", "sourcemap", "wasm"],
     ["discovery", "bundle", "releases"],
     ["upload", "inject", "resolve", "issues", "doctor"],
     ["cli"],
@@ -31,13 +31,14 @@ USES = {
     "config": {"util"},
     "http": {"util"},
     "sourcemap": {"util"},
+    "wasm": {"util"},
     "discovery": {"util", "sourcemap"},
     "bundle": {"util", "sourcemap"},
     "releases": {"util", "config", "http"},
-    "upload": {"util", "config", "http", "sourcemap", "discovery", "bundle",
+    "upload": {"util", "config", "http", "sourcemap", "wasm", "discovery", "bundle",
                "releases", "inject"},
-    "inject": {"util", "sourcemap", "discovery"},
-    "resolve": {"util", "http", "sourcemap", "discovery", "bundle"},
+    "inject": {"util", "sourcemap", "wasm", "discovery"},
+    "resolve": {"util", "http", "sourcemap", "wasm", "discovery", "bundle"},
     "issues": {"util", "http"},
     "doctor": {"util", "config", "http", "sourcemap", "discovery", "resolve"},
     "cli": set(RANK) - {"cli"},

@@ -58,6 +58,32 @@ void print_group(std::ostream &out, std::string_view title,
   }
 }
 
+void print_modules(std::ostream &out, std::string_view title,
+                   std::vector<inject::WasmModuleItem> items, bool verbose) {
+  if (items.empty()) {
+    return;
+  }
+  std::ranges::sort(items, {}, &inject::WasmModuleItem::path);
+  out << "  " << title << " (" << items.size() << ")\n";
+  if (!verbose) {
+    return;
+  }
+  for (const auto &item : items) {
+    out << "    " << item.code_id << " - " << item.path << "\n";
+  }
+}
+
+nlohmann::json modules_json(std::vector<inject::WasmModuleItem> items) {
+  std::ranges::sort(items, {}, &inject::WasmModuleItem::path);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto &item : items) {
+    list.push_back({{"path", item.path},
+                    {"build_id", item.code_id},
+                    {"debug_id", item.debug_id}});
+  }
+  return list;
+}
+
 nlohmann::json items_json(std::vector<Item> items) {
   std::ranges::sort(items, {}, &Item::path);
   nlohmann::json list = nlohmann::json::array();
@@ -126,7 +152,9 @@ int run_inject(const ParsedArgs &args) {
     }
     std::cerr << "sentry-sourcemaps: error: no file was changed ("
               << errors.size() << (errors.size() == 1 ? " file" : " files")
-              << " could not be processed; --skip-invalid skips them)\n";
+              << " could not be processed"
+              << (result.errors_skippable ? "; --skip-invalid skips them" : "")
+              << ")\n";
     return static_cast<int>(ExitCode::failure);
   }
 
@@ -147,6 +175,8 @@ int run_inject(const ParsedArgs &args) {
         {"modified_sourcemaps", items_json(report.sourcemaps)},
         {"ignored_sources", items_json(report.previously_injected)},
         {"ignored_sourcemaps", items_json(report.skipped_sourcemaps)},
+        {"modified_wasm_modules", modules_json(report.build_ids_given)},
+        {"ignored_wasm_modules", modules_json(report.build_ids_kept)},
     };
     nlohmann::json skipped = nlohmann::json::array();
     for (const auto &[path, reason] : report.skipped) {
@@ -157,7 +187,9 @@ int run_inject(const ParsedArgs &args) {
   } else if (show) {
     bool empty = report.injected.empty() && report.sourcemaps.empty() &&
                  report.previously_injected.empty() &&
-                 report.skipped_sourcemaps.empty();
+                 report.skipped_sourcemaps.empty() &&
+                 report.build_ids_given.empty() &&
+                 report.build_ids_kept.empty();
     if (empty) {
       human << "> Nothing to inject\n";
     } else {
@@ -180,6 +212,14 @@ int run_inject(const ParsedArgs &args) {
                   "Ignored: The following sourcemap files already have debug "
                   "ids",
                   report.skipped_sourcemaps, report, verbose);
+      print_modules(human,
+                    "Modified: The following WebAssembly modules have been "
+                    "given a build ID",
+                    report.build_ids_given, verbose);
+      print_modules(human,
+                    "Ignored: The following WebAssembly modules already have "
+                    "a build ID",
+                    report.build_ids_kept, verbose);
     }
   }
   return static_cast<int>(ExitCode::ok);

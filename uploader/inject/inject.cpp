@@ -506,19 +506,49 @@ InjectResult inject_debug_ids(const InjectOptions &options) {
   walk_options.roots = options.roots;
   walk_options.extensions = options.extensions;
   walk_options.extensions.push_back("map");
+  walk_options.extensions.push_back("wasm");
   walk_options.ignores = options.ignores;
   walk_options.ignore_file_lines = options.ignore_file_lines;
   std::vector<discovery::DiscoveredFile> walked = discovery::walk(walk_options);
   timer.phase("found " + std::to_string(walked.size()) + " files");
 
-  if (attempt(options, walked, true, result, timer)) {
+  // WebAssembly modules first: a bad one stops the run before any change.
+  std::vector<discovery::DiscoveredFile> modules;
+  std::erase_if(walked, [&](const discovery::DiscoveredFile &file) {
+    bool module = file.relative.ends_with(".wasm") ||
+                  util::path_to_utf8(file.path).ends_with(".wasm");
+    if (module) {
+      modules.push_back(file);
+    }
+    return module;
+  });
+  WasmBuildIds build_ids =
+      prepare_build_ids(modules, options.dry_run, options.skip_invalid);
+  if (!build_ids.errors.empty()) {
+    result.errors = std::move(build_ids.errors);
+    result.errors_skippable = !build_ids.conflict;
     return result;
   }
-  util::log_debug("a .map file is not a source map: sniffing every file");
-  InjectResult exact;
-  exact.recovered = result.recovered;
-  attempt(options, std::move(walked), false, exact, timer);
-  return exact;
+
+  if (!attempt(options, walked, true, result, timer)) {
+    util::log_debug("a .map file is not a source map: sniffing every file");
+    InjectResult exact;
+    exact.recovered = result.recovered;
+    attempt(options, std::move(walked), false, exact, timer);
+    result = std::move(exact);
+  }
+  if (!result.errors.empty()) {
+    return result; // the staged modules are removed with build_ids
+  }
+  if (!options.dry_run && !options.roots.empty()) {
+    commit_build_ids(build_ids, util::path_from_utf8(options.roots.front()));
+  }
+  result.report.skipped.insert(result.report.skipped.end(),
+                               build_ids.skipped.begin(),
+                               build_ids.skipped.end());
+  result.report.build_ids_given = std::move(build_ids.given);
+  result.report.build_ids_kept = std::move(build_ids.kept);
+  return result;
 }
 
 } // namespace uploader::inject

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "uploader/discovery/walk.hpp"
+#include "uploader/inject/wasm_build_ids.hpp"
 #include "uploader/sourcemap/debug_id.hpp"
 
 #include <map>
@@ -32,6 +33,9 @@ struct Report {
   std::vector<Item> skipped_sourcemaps;
   std::vector<std::pair<std::string, std::string>> skipped;
   std::map<std::string, std::vector<std::string>> warnings;
+  // WebAssembly modules (.wasm) given a build ID, and those that had one.
+  std::vector<WasmModuleItem> build_ids_given;
+  std::vector<WasmModuleItem> build_ids_kept;
 };
 
 struct InjectResult {
@@ -41,10 +45,13 @@ struct InjectResult {
   size_t recovered = 0;
   // When not empty, nothing was changed: one message per bad file.
   std::vector<std::string> errors;
+  // Whether --skip-invalid would have skipped every one of them.
+  bool errors_skippable = true;
 };
 
 // Adds Sentry debug ids to the JS files under `options.roots` and to their
-// source maps, byte for byte as `sentry-cli sourcemaps inject` 3.8 does.
+// source maps, byte for byte as `sentry-cli sourcemaps inject` 3.8 does,
+// and a build_id section to each WebAssembly module that has none.
 // Every output is staged next to its file first and nothing is replaced
 // unless every file succeeded (or `skip_invalid` skips the bad ones); each
 // replacement is written to a temporary file, synced and renamed.

@@ -1,0 +1,69 @@
+"""Builds small C++ programs with Debian's Emscripten (em++) for the
+WebAssembly tests; skips (or fails on CI) when em++ is missing.
+
+build_module(source, folder, flags) compiles one source file into
+folder/<stem>.js and folder/<stem>.wasm. Emscripten writes no build ID with
+Debian 12's wasm-ld-14, so the module has none until inject gives it one."""
+import shutil
+import subprocess
+from pathlib import Path
+
+from helpers.npm_tools import unavailable
+
+PROGRAMS = Path(__file__).resolve().parent.parent / "wasm_programs"
+
+
+def em_plus_plus():
+    found = shutil.which("em++")
+    if not found:
+        unavailable("em++ is not installed (Debian package emscripten; tools/install-deps)")
+    return found
+
+
+def build_module(source, folder, flags=("-g", "-O1")):
+    """Compiles tests/wasm_programs/<source> into `folder`; returns the
+    .wasm path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = Path(source).stem
+    out = folder / (stem + ".js")
+    made = subprocess.run([em_plus_plus(), *flags, str(PROGRAMS / source), "-o", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert made.returncode == 0, made.stderr
+    return folder / (stem + ".wasm")
+
+
+def _leb(data, at):
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, at
+
+
+def _custom_sections(path):
+    """(name, payload after the name) of each custom section, in file order:
+    read here, independently of the uploader's reader."""
+    data = Path(path).read_bytes()
+    assert data[:8] == b"\0asm\1\0\0\0", path
+    at = 8
+    while at < len(data):
+        section_id = data[at]
+        size, payload = _leb(data, at + 1)
+        if section_id == 0:
+            length, name_at = _leb(data, payload)
+            yield data[name_at:name_at + length].decode(), data[name_at + length:payload + size]
+        at = payload + size
+
+
+def custom_sections(path):
+    """The names of a module's custom sections, in file order."""
+    return [name for name, _ in _custom_sections(path)]
+
+
+def section_payload(path, name):
+    """The payload (after the name) of the first custom section `name`, or None."""
+    return next((payload for found, payload in _custom_sections(path) if found == name), None)
