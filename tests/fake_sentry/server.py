@@ -24,7 +24,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 if __package__ in (None, ""):  # run as a script: make `fake_sentry` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from fake_sentry import auth, chunks, envelopes, legacy, multipart, projects, releases  # noqa: E402
+from fake_sentry import (  # noqa: E402
+    auth, chunks, debug_files, envelopes, legacy, multipart, projects, releases)
 from fake_sentry.faults import CUTS, FaultScript  # noqa: E402
 from fake_sentry.state import Config, Store  # noqa: E402
 
@@ -61,6 +62,7 @@ ROUTES = [
 ROUTES += legacy.routes(auth.RELEASE_SCOPES)  # servers before artifact bundles
 ROUTES += envelopes.ROUTES  # SDK events (DSN auth, CORS): see envelopes.py
 ROUTES += projects.ROUTES  # doctor, issues, resolve --from-server: see projects.py
+ROUTES += debug_files.ROUTES  # debug information files (WebAssembly): see debug_files.py
 ROUTES = [(re.compile(p + r"\Z"), m, s, o) for p, m, s, o in ROUTES]
 
 
@@ -434,6 +436,10 @@ class FakeSentry:
     @property
     def bundles(self):
         return self.store.bundles
+
+    @property
+    def debug_files(self):
+        return self.store.debug_files
 
     @property
     def chunks(self):

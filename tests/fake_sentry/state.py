@@ -126,6 +126,8 @@ class Store:
         self.chunk_checksum_ok = {}  # sha1 -> whether sha1(bytes) matched the claim
         self.assemble_jobs = {}   # (org slug, checksum) -> job dict
         self.release_assemble_jobs = {}  # (org slug, version, checksum) -> job dict
+        self.dif_jobs = {}        # (org slug, project slug, checksum) -> job dict
+        self.debug_files = []     # stored DIFs (debug_files.py)
         self.release_files = {}   # (org slug, version) -> [artifact dict] (legacy flows)
         self.bundles = []
         self.discarded_bundles = []

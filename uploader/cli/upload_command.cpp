@@ -294,6 +294,7 @@ nlohmann::json summary_json(const upload::UploadRequest &request,
                          {"release", optional_json(target.release)},
                          {"dist", optional_json(target.dist)},
                          {"bundles", nlohmann::json::array()},
+                         {"debug_files", nlohmann::json::array()},
                          {"deleted", path_strings(report.deleted)},
                          {"stripped", path_strings(report.stripped)},
                          {"parked", path_strings(report.parked)}};
@@ -303,6 +304,19 @@ nlohmann::json summary_json(const upload::UploadRequest &request,
   for (const auto &bundle : report.bundles) {
     summary["bundles"].push_back(
         bundle_json(bundle, report.outcome != "dry run"));
+  }
+  for (const auto &sent : report.debug_files) {
+    summary["debug_files"].push_back(
+        {{"path", util::path_to_utf8(sent.file.path)},
+         {"name", sent.file.name},
+         {"debug_id", sent.file.debug_id},
+         {"code_id", sent.file.code_id},
+         {"checksum", sent.file.checksum},
+         {"size", sent.file.size},
+         {"projects", sent.projects},
+         {"chunks", sent.transfer.chunks_total},
+         {"chunks_sent", sent.transfer.chunks_sent},
+         {"state", http::to_string(sent.transfer.state)}});
   }
   if (const auto &files = report.release_files) {
     summary["release_files"] = {{"created", files->created},

@@ -36,8 +36,7 @@ std::string_view to_string(AssembleState state) {
 
 namespace {
 
-AssembleResponse parse_assemble_response(const std::string &body) {
-  auto json = nlohmann::json::parse(body, nullptr, false);
+AssembleResponse parse_assemble_state(const nlohmann::json &json) {
   std::string state = json.is_object() ? json.value("state", "") : "";
   AssembleResponse result;
   if (state == "ok") {
@@ -68,6 +67,10 @@ AssembleResponse parse_assemble_response(const std::string &body) {
     result.detail = it->get<std::string>();
   }
   return result;
+}
+
+AssembleResponse parse_assemble_response(const std::string &body) {
+  return parse_assemble_state(nlohmann::json::parse(body, nullptr, false));
 }
 
 } // namespace
@@ -123,6 +126,46 @@ assemble_release_bundle(Api &api, std::string_view org,
                  std::string(org) + "'");
   }
   return parse_assemble_response(response.body);
+}
+
+std::string to_json_body(const DifAssembleRequest &request) {
+  nlohmann::ordered_json file;
+  file["name"] = request.name;
+  file["debug_id"] = request.debug_id;
+  file["chunks"] = request.chunks;
+  nlohmann::ordered_json body;
+  body[request.checksum] = std::move(file);
+  return body.dump();
+}
+
+AssembleResponse assemble_debug_file(Api &api, std::string_view org,
+                                     std::string_view project,
+                                     const DifAssembleRequest &request) {
+  Request http_request;
+  http_request.method = "POST";
+  http_request.url = api.url(endpoint::dif_assemble(org, project));
+  http_request.expects_json = true;
+  http_request.headers.emplace_back("Content-Type: application/json");
+  http_request.body = to_json_body(request);
+  Response response = api.send(http_request);
+  std::string what = "project '" + std::string(project) +
+                     "' of organization '" + std::string(org) + "'";
+  if (!response.transport_error.empty() || response.status != 200) {
+    if (response.status == 400) {
+      throw Error("Sentry refused the debug file " + request.name +
+                  " (400 on " + http_request.url + ": " +
+                  error_detail(response) + ")");
+    }
+    api.fail(http_request, response, what);
+  }
+  auto json = nlohmann::json::parse(response.body, nullptr, false);
+  if (!json.is_object() || !json.contains(request.checksum) ||
+      !json[request.checksum].is_object()) {
+    throw Error("Sentry's answer to the debug-file assemble request for " +
+                request.name + " has no entry for its checksum " +
+                request.checksum + "; check the server's version and logs");
+  }
+  return parse_assemble_state(json[request.checksum]);
 }
 
 } // namespace uploader::http

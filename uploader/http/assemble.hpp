@@ -44,4 +44,23 @@ assemble_release_bundle(Api &api, std::string_view org,
                         std::string_view version, const std::string &checksum,
                         const std::vector<std::string> &chunks);
 
+// One debug information file for POST
+// /projects/{org}/{project}/files/difs/assemble/.
+struct DifAssembleRequest {
+  std::string checksum; // SHA-1 of the whole file
+  std::string name;     // its file name
+  std::string debug_id;
+  std::vector<std::string> chunks;
+};
+
+// The body as sentry-cli sends it: {"<checksum>": {"name", "debug_id",
+// "chunks"}}.
+std::string to_json_body(const DifAssembleRequest &request);
+
+// Sends one DIF assemble request (retried: repeating it is safe) and
+// returns the state of the one file; throws as assemble_artifact_bundle.
+AssembleResponse assemble_debug_file(Api &api, std::string_view org,
+                                     std::string_view project,
+                                     const DifAssembleRequest &request);
+
 } // namespace uploader::http

@@ -53,6 +53,10 @@ std::string artifact_bundle_assemble(std::string_view org) {
   return org_path(org) + "artifactbundle/assemble/";
 }
 
+std::string dif_assemble(std::string_view org, std::string_view project) {
+  return endpoint::project(org, project) + "files/difs/assemble/";
+}
+
 std::string artifact_lookup(std::string_view org, std::string_view project) {
   return endpoint::project(org, project) + "artifact-lookup/";
 }

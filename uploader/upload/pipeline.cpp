@@ -128,6 +128,8 @@ public:
     if (or_park(plan, [&] { server = prepare(api, release_api); })) {
       return finish("failed, maps parked");
     }
+    // Before anything is sent: a bad module stops the run here.
+    DebugFilePlan debug_files = plan_debug_files(server);
     upload_parked(api, release_api, server);
     FlowResult uploaded;
     if (or_park(plan, [&] {
@@ -137,6 +139,12 @@ public:
           record(uploaded);
         })) {
       return finish("failed, maps parked");
+    }
+    if (!debug_files.files.empty()) {
+      m_report.debug_files = upload_debug_files(
+          api, *server.options, m_request.target.org, m_request.target.projects,
+          debug_files, m_request.bundles.transfer, reporter(),
+          [](std::uint64_t, size_t) {});
     }
     const BundleTarget &target = m_request.target;
     m_progress.phase(
@@ -165,6 +173,20 @@ public:
   }
 
 private:
+  DebugFilePlan plan_debug_files(const ServerFlow &server) {
+    DebugFilePlan plan = upload::plan_debug_files(
+        m_request.plan, server.options ? server.options->chunk_size : 1);
+    for (const auto &warning : plan.warnings) {
+      util::log_warn(warning);
+    }
+    if (!plan.files.empty() && !server.options) {
+      throw Error("this Sentry server has no chunk upload, which debug "
+                  "files need; nothing was sent (upgrade the server, or "
+                  "remove the .wasm modules from the folder)");
+    }
+    return plan;
+  }
+
   PhaseReporter reporter() {
     return [this](std::string_view line) { m_progress.phase(line); };
   }

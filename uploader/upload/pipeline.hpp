@@ -4,6 +4,7 @@
 #include "uploader/http/retry.hpp"
 #include "uploader/http/transport.hpp"
 #include "uploader/upload/bundle_upload.hpp"
+#include "uploader/upload/debug_files.hpp"
 #include "uploader/upload/flow.hpp"
 #include "uploader/upload/plan.hpp"
 #include "uploader/upload/progress.hpp"
@@ -52,6 +53,8 @@ struct UploadReport {
   // Sent and confirmed (parked uploads first); for a dry run, built only.
   std::vector<BundleSummary> bundles;
   std::optional<ReleaseFilesSummary> release_files;
+  // WebAssembly debug files sent and confirmed.
+  std::vector<DebugFileSummary> debug_files;
   std::vector<std::filesystem::path> deleted;  // maps removed
   std::vector<std::filesystem::path> stripped; // JS whose comment went
   std::vector<std::filesystem::path> parked;   // maps moved to pending_dir

@@ -29,6 +29,22 @@ struct TransferResult {
 // Receives one line per phase ("uploading 3 of 5 chunks (12.0 MiB)").
 using PhaseReporter = std::function<void(std::string_view)>;
 
+// Sends one assemble request for a file (to whichever endpoint the
+// server's flow uses) and returns the server's answer.
+using Assembler = std::function<http::AssembleResponse()>;
+
+// Sentry's chunked protocol for one file whose assemble endpoint reports
+// missing chunks: `assemble` says which chunks it lacks (or an early `ok` or
+// `error`), only those are uploaded from `file`, then it assembles and,
+// with `settings.wait`, polls until `ok`, `error` or the timeout. `what`
+// names the file in messages ("the bundle"). Same guarantees as below.
+TransferResult transfer_missing_chunks(
+    http::Api &api, const http::ChunkUploadOptions &options,
+    const std::filesystem::path &file, const std::vector<bundle::Chunk> &chunks,
+    const Assembler &assemble, std::string_view what,
+    const TransferSettings &settings, const PhaseReporter &report,
+    const ChunkProgress &progress);
+
 // Runs Sentry's artifact-bundle protocol for one built bundle: ask the
 // server which chunks it lacks (and honour an early `ok` or `error`), upload
 // only those, assemble, then, with `settings.wait`, poll until `ok` or
@@ -41,10 +57,6 @@ transfer_bundle(http::Api &api, const http::ChunkUploadOptions &options,
                 const bundle::BuiltBundle &bundle,
                 const TransferSettings &settings, const PhaseReporter &report,
                 const ChunkProgress &progress);
-
-// Sends one assemble request for a bundle (to whichever endpoint the
-// server's flow uses) and returns the server's answer.
-using Assembler = std::function<http::AssembleResponse()>;
 
 // For servers that do not report missing chunks (artifact bundles without
 // `_v2`, legacy release bundles): uploads every chunk first, then assembles

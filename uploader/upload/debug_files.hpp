@@ -1,0 +1,58 @@
+#pragma once
+
+#include "uploader/bundle/chunk.hpp"
+#include "uploader/http/api.hpp"
+#include "uploader/http/chunk_upload_options.hpp"
+#include "uploader/upload/plan.hpp"
+#include "uploader/upload/transfer.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+// WebAssembly modules as Sentry debug information files: the ones under
+// the upload's folders that carry DWARF, sent with the chunked protocol to
+// each project's DIF assemble endpoint.
+namespace uploader::upload {
+
+struct DebugFile {
+  std::filesystem::path path;
+  std::string name;     // the file name, as sentry-cli sends it
+  std::string debug_id; // as Sentry reads it from the build ID
+  std::string code_id;
+  std::string checksum; // SHA-1 of the file
+  std::uint64_t size = 0;
+  std::vector<bundle::Chunk> chunks;
+};
+
+struct DebugFilePlan {
+  std::vector<DebugFile> files;
+  // Modules that are not uploaded, and why (no DWARF, no build ID).
+  std::vector<std::string> warnings;
+};
+
+// The WebAssembly modules under `options.roots` (its ignores apply) that
+// carry DWARF and a build ID, chunked by `chunk_size`. Throws uploader::Error
+// for a file that is not a module, and for one build ID on two different
+// files.
+DebugFilePlan plan_debug_files(const PlanOptions &options,
+                               std::uint64_t chunk_size);
+
+struct DebugFileSummary {
+  DebugFile file;
+  std::vector<std::string> projects;
+  TransferResult transfer; // the last project's; chunks are sent once
+};
+
+// Sends every file to every project and returns once Sentry confirmed each
+// (or, without wait, took it); throws uploader::Error on any failure, so a
+// file that is reported was stored.
+std::vector<DebugFileSummary>
+upload_debug_files(http::Api &api, const http::ChunkUploadOptions &options,
+                   const std::string &org,
+                   const std::vector<std::string> &projects,
+                   const DebugFilePlan &plan, const TransferSettings &settings,
+                   const PhaseReporter &report, const ChunkProgress &progress);
+
+} // namespace uploader::upload
