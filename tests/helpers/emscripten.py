@@ -44,19 +44,33 @@ def _leb(data, at):
             return value, at
 
 
-def _custom_sections(path):
-    """(name, payload after the name) of each custom section, in file order:
-    read here, independently of the uploader's reader."""
-    data = Path(path).read_bytes()
-    assert data[:8] == b"\0asm\1\0\0\0", path
+def _sections(data):
+    """(id, name or None, payload after the name, the section's bytes) of
+    each section, in file order: read here, independently of the uploader."""
+    assert data[:8] == b"\0asm\1\0\0\0"
     at = 8
     while at < len(data):
         section_id = data[at]
         size, payload = _leb(data, at + 1)
+        name, content = None, data[payload:payload + size]
         if section_id == 0:
             length, name_at = _leb(data, payload)
-            yield data[name_at:name_at + length].decode(), data[name_at + length:payload + size]
+            name, content = data[name_at:name_at + length].decode(), \
+                data[name_at + length:payload + size]
+        yield section_id, name, content, data[at:payload + size]
         at = payload + size
+
+
+def _custom_sections(path):
+    for section_id, name, content, _ in _sections(Path(path).read_bytes()):
+        if section_id == 0:
+            yield name, content
+
+
+def without_dwarf(data):
+    """A module's bytes without its .debug_* custom sections."""
+    return data[:8] + b"".join(whole for _, name, _, whole in _sections(data)
+                               if not (name or "").startswith(".debug_"))
 
 
 def custom_sections(path):

@@ -5,7 +5,7 @@ import hashlib
 import json
 
 from helpers.dist import snapshot
-from helpers.emscripten import build_module, custom_sections
+from helpers.emscripten import build_module, custom_sections, section_payload, without_dwarf
 
 ARGS = ["-o", "acme", "-r", "1.0", "--json"]
 
@@ -95,3 +95,44 @@ def test_sentry_rejecting_the_file_is_reported_with_its_detail(cli, upload, sent
     assert ("Sentry could not process the debug file divide.wasm: Invalid debug "
             "information file: divide.wasm; nothing was deleted") in result.stderr
     assert snapshot(dist) == before
+
+
+def test_delete_after_strips_the_dwarf_only_after_sentry_confirmed(upload, sentry, case_dir):
+    dist = case_dir / "dist"
+    wasm = build_module("divide.cpp", dist)
+    answers = []  # (state of the module's assemble answer, DWARF still deployed)
+
+    def at_answer(record):
+        if record["endpoint"] == "dif_assemble":
+            states = [v.get("state") for v in (record.get("response") or {}).values()]
+            answers.append((states, ".debug_info" in custom_sections(wasm)))
+    sentry.on_answer(at_answer)
+    summary = summary_of(upload(*ARGS, "-p", "web", "--inject", "--delete-after", "dist"))
+    [sent] = summary["debug_files"]
+    assert summary["stripped_modules"] == [sent["path"]]
+
+    deployed = wasm.read_bytes()
+    uploaded = sentry.debug_files[0]["raw"]
+    sections = custom_sections(wasm)
+    assert sections == ["name", "build_id"], sections
+    assert section_payload(wasm, "build_id").hex() == sent["code_id"]
+    assert len(deployed) < len(uploaded) / 2, (len(deployed), len(uploaded))
+    # The deployed module is the uploaded one without its DWARF: code,
+    # names and build ID byte for byte.
+    assert deployed == without_dwarf(uploaded)
+    assert ["ok"] in [states for states, _ in answers]
+    assert all(dwarf for _, dwarf in answers), "DWARF removed before Sentry's ok"
+
+
+def test_a_source_map_of_the_module_goes_with_its_link(upload, sentry, case_dir):
+    # -gsource-map: Emscripten maps the module to the sources and drops the
+    # DWARF; the map is uploaded and deleted, so the link to it goes too.
+    dist = case_dir / "dist"
+    wasm = build_module("divide.cpp", dist, flags=("-g", "-gsource-map", "-O1"))
+    assert "sourceMappingURL" in custom_sections(wasm)
+    summary = summary_of(upload(*ARGS, "-p", "web", "--inject", "--delete-after", "dist"))
+    assert summary["deleted"] == ["dist/divide.wasm.map"]
+    assert summary["stripped_modules"] == [str(wasm.relative_to(case_dir))], summary
+    assert not (dist / "divide.wasm.map").exists()
+    assert "sourceMappingURL" not in custom_sections(wasm)
+    assert "build_id" in custom_sections(wasm)

@@ -289,15 +289,17 @@ nlohmann::json summary_json(const upload::UploadRequest &request,
                             const upload::UploadReport &report,
                             std::chrono::steady_clock::duration took) {
   const upload::BundleTarget &target = request.target;
-  nlohmann::json summary{{"org", target.org},
-                         {"projects", target.projects},
-                         {"release", optional_json(target.release)},
-                         {"dist", optional_json(target.dist)},
-                         {"bundles", nlohmann::json::array()},
-                         {"debug_files", nlohmann::json::array()},
-                         {"deleted", path_strings(report.deleted)},
-                         {"stripped", path_strings(report.stripped)},
-                         {"parked", path_strings(report.parked)}};
+  nlohmann::json summary{
+      {"org", target.org},
+      {"projects", target.projects},
+      {"release", optional_json(target.release)},
+      {"dist", optional_json(target.dist)},
+      {"bundles", nlohmann::json::array()},
+      {"debug_files", nlohmann::json::array()},
+      {"deleted", path_strings(report.deleted)},
+      {"stripped", path_strings(report.stripped)},
+      {"parked", path_strings(report.parked)},
+      {"stripped_modules", path_strings(report.stripped_modules)}};
   if (report.flow) {
     summary["flow"] = upload::flow_name(*report.flow);
   }

@@ -11,8 +11,11 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace uploader::upload {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -30,7 +33,75 @@ std::vector<bundle::Chunk> chunk(std::string_view bytes,
   return chunks;
 }
 
+fs::path normal_absolute(const fs::path &path) {
+  return fs::absolute(path).lexically_normal();
+}
+
+// Whether the section links to a file this cleanup removed (a URL relative
+// to the module; remote URLs are never ours).
+bool links_removed_file(std::string_view bytes, const wasm::Section &section,
+                        const fs::path &module,
+                        const std::set<fs::path> &removed) {
+  if (section.name != "sourceMappingURL" &&
+      section.name != "external_debug_info") {
+    return false;
+  }
+  wasm::ModuleInfo info;
+  try {
+    info = wasm::read_module(bytes.substr(0, section.end));
+  } catch (const wasm::FormatError &) {
+    return false;
+  }
+  const auto &url = section.name == "sourceMappingURL"
+                        ? info.source_mapping_url
+                        : info.external_debug_info;
+  if (!url || url->find("://") != std::string::npos) {
+    return false;
+  }
+  fs::path target =
+      normal_absolute(module.parent_path() / util::path_from_utf8(*url));
+  std::error_code error;
+  return removed.contains(target) ||
+         (section.name == "external_debug_info" && !fs::exists(target, error));
+}
+
 } // namespace
+
+std::vector<fs::path> strip_debug_info(
+    const DebugFilePlan &plan, const std::vector<DebugFileSummary> &sent,
+    const std::vector<fs::path> &removed, std::vector<std::string> &warnings) {
+  std::set<fs::path> gone;
+  for (const auto &path : removed) {
+    gone.insert(normal_absolute(path));
+  }
+  std::map<fs::path, const DebugFile *> confirmed;
+  for (const auto &summary : sent) {
+    confirmed[summary.file.path] = &summary.file;
+  }
+  std::vector<fs::path> stripped;
+  for (const auto &module : plan.modules) {
+    auto uploaded = confirmed.find(module);
+    std::string bytes = util::read_file(module);
+    bool drop_dwarf = uploaded != confirmed.end();
+    if (drop_dwarf && hex_sha1(bytes) != uploaded->second->checksum) {
+      warnings.push_back(util::path_to_utf8(module) +
+                         " changed after it was uploaded, so Sentry does not "
+                         "have it: its DWARF is kept; upload it again");
+      drop_dwarf = false;
+    }
+    auto sections = wasm::read_sections(bytes);
+    std::string lean = wasm::without_sections(
+        bytes, sections, [&](const wasm::Section &section) {
+          return (drop_dwarf && wasm::is_dwarf_section(section.name)) ||
+                 links_removed_file(bytes, section, module, gone);
+        });
+    if (lean.size() != bytes.size()) {
+      util::write_file_atomic(module, lean);
+      stripped.push_back(module);
+    }
+  }
+  return stripped;
+}
 
 DebugFilePlan plan_debug_files(const PlanOptions &options,
                                std::uint64_t chunk_size) {
@@ -51,6 +122,7 @@ DebugFilePlan plan_debug_files(const PlanOptions &options,
       throw Error(path + ": " + error.what() +
                   "; rebuild it or remove it from the folder");
     }
+    plan.modules.push_back(found.path);
     if (!info.has_dwarf) {
       plan.warnings.push_back(
           path + " has no DWARF (.debug_* sections), so Sentry could not "

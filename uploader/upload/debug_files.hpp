@@ -27,7 +27,8 @@ struct DebugFile {
 };
 
 struct DebugFilePlan {
-  std::vector<DebugFile> files;
+  std::vector<std::filesystem::path> modules; // every module found
+  std::vector<DebugFile> files;               // the ones to upload
   // Modules that are not uploaded, and why (no DWARF, no build ID).
   std::vector<std::string> warnings;
 };
@@ -54,5 +55,18 @@ upload_debug_files(http::Api &api, const http::ChunkUploadOptions &options,
                    const std::vector<std::string> &projects,
                    const DebugFilePlan &plan, const TransferSettings &settings,
                    const PhaseReporter &report, const ChunkProgress &progress);
+
+// --delete-after, once Sentry confirmed `sent`: each module of `plan`
+// rewritten (temporary file, sync, rename) without a sourceMappingURL or
+// external_debug_info section naming a file in `removed` (or, for external
+// debug info, one that no longer exists), and each sent one without its
+// .debug_* sections too; code, names and build ID stay byte for byte. A
+// sent module that changed since it was read keeps its DWARF, with a
+// warning: what Sentry has is not it. Returns the modules rewritten.
+std::vector<std::filesystem::path>
+strip_debug_info(const DebugFilePlan &plan,
+                 const std::vector<DebugFileSummary> &sent,
+                 const std::vector<std::filesystem::path> &removed,
+                 std::vector<std::string> &warnings);
 
 } // namespace uploader::upload

@@ -129,7 +129,7 @@ public:
       return finish("failed, maps parked");
     }
     // Before anything is sent: a bad module stops the run here.
-    DebugFilePlan debug_files = plan_debug_files(server);
+    m_debug_files = plan_debug_files(server);
     upload_parked(api, release_api, server);
     FlowResult uploaded;
     if (or_park(plan, [&] {
@@ -140,10 +140,10 @@ public:
         })) {
       return finish("failed, maps parked");
     }
-    if (!debug_files.files.empty()) {
+    if (!m_debug_files.files.empty()) {
       m_report.debug_files = upload_debug_files(
           api, *server.options, m_request.target.org, m_request.target.projects,
-          debug_files, m_request.bundles.transfer, reporter(),
+          m_debug_files, m_request.bundles.transfer, reporter(),
           [](std::uint64_t, size_t) {});
     }
     const BundleTarget &target = m_request.target;
@@ -402,6 +402,18 @@ private:
                      " sourceMappingURL comments");
     m_report.deleted = std::move(result.deleted);
     m_report.stripped = std::move(result.stripped);
+    if (!m_debug_files.modules.empty()) {
+      std::vector<std::string> module_warnings;
+      m_report.stripped_modules =
+          strip_debug_info(m_debug_files, m_report.debug_files,
+                           m_report.deleted, module_warnings);
+      for (const auto &warning : module_warnings) {
+        util::log_warn(warning);
+      }
+      m_progress.phase("removed the DWARF from " +
+                       std::to_string(m_report.stripped_modules.size()) +
+                       " WebAssembly modules");
+    }
   }
 
   UploadReport dry_run(const UploadPlan &plan) {
@@ -426,6 +438,7 @@ private:
   http::Transport &m_transport;
   Progress &m_progress;
   UploadReport m_report;
+  DebugFilePlan m_debug_files; // the modules found, once the server is known
 };
 
 } // namespace

@@ -55,6 +55,8 @@ struct UploadReport {
   std::optional<ReleaseFilesSummary> release_files;
   // WebAssembly debug files sent and confirmed.
   std::vector<DebugFileSummary> debug_files;
+  // Modules whose DWARF --delete-after removed.
+  std::vector<std::filesystem::path> stripped_modules;
   std::vector<std::filesystem::path> deleted;  // maps removed
   std::vector<std::filesystem::path> stripped; // JS whose comment went
   std::vector<std::filesystem::path> parked;   // maps moved to pending_dir
