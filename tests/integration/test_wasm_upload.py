@@ -136,3 +136,18 @@ def test_a_source_map_of_the_module_goes_with_its_link(upload, sentry, case_dir)
     assert not (dist / "divide.wasm.map").exists()
     assert "sourceMappingURL" not in custom_sections(wasm)
     assert "build_id" in custom_sections(wasm)
+
+
+def test_on_failure_warn_does_not_deploy_dwarf_it_cannot_park(cli, upload, sentry, case_dir):
+    dist = case_dir / "dist"
+    build_module("divide.cpp", dist)
+    assert cli("inject", str(dist)).returncode == 0
+    before = snapshot(dist)
+    sentry.script_fault("POST", "chunk", [500] * 4)
+    result = upload("-o", "acme", "-p", "web", "-r", "1.0", "--delete-after",
+                    "--on-failure", "warn", "--pending-dir", str(case_dir / "pending"),
+                    "--max-retries", "1", "dist", env={"SENTRY_SOURCEMAPS_RETRY_DELAY_MS": "0"})
+    assert result.returncode == 1, result.output
+    assert "--on-failure warn cannot park WebAssembly modules yet" in result.stderr
+    assert snapshot(dist) == before
+    assert not (case_dir / "pending").exists() or not any((case_dir / "pending").iterdir())

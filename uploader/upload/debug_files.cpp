@@ -103,8 +103,7 @@ std::vector<fs::path> strip_debug_info(
   return stripped;
 }
 
-DebugFilePlan plan_debug_files(const PlanOptions &options,
-                               std::uint64_t chunk_size) {
+DebugFilePlan plan_debug_files(const PlanOptions &options) {
   discovery::WalkOptions walk;
   walk.roots = options.roots;
   walk.extensions = {"wasm"};
@@ -114,6 +113,9 @@ DebugFilePlan plan_debug_files(const PlanOptions &options,
   std::map<std::string, std::string> owners; // debug ID -> path
   for (const auto &found : discovery::walk(walk)) {
     std::string path = util::path_to_utf8(found.path);
+    if (!path.ends_with(".wasm")) {
+      continue; // a file named on the command line is walked whatever it is
+    }
     std::string bytes = util::read_file(found.path);
     wasm::ModuleInfo info;
     try {
@@ -147,7 +149,6 @@ DebugFilePlan plan_debug_files(const PlanOptions &options,
     file.code_id = wasm::code_id(*info.build_id);
     file.checksum = hex_sha1(bytes);
     file.size = bytes.size();
-    file.chunks = chunk(bytes, chunk_size);
     auto [owner, fresh] = owners.try_emplace(file.debug_id, path);
     if (!fresh) {
       auto same =
@@ -174,16 +175,23 @@ upload_debug_files(http::Api &api, const http::ChunkUploadOptions &options,
   std::vector<DebugFileSummary> summaries;
   for (const auto &file : plan.files) {
     DebugFileSummary summary{file, projects, {}};
+    std::string bytes = util::read_file(file.path);
+    if (hex_sha1(bytes) != file.checksum) {
+      throw Error(util::path_to_utf8(file.path) +
+                  " changed while the upload ran; nothing of it was sent: "
+                  "run the upload again once the build is done");
+    }
+    summary.file.chunks = chunk(bytes, options.chunk_size);
     http::DifAssembleRequest request{
         file.checksum, file.name, file.debug_id, {}};
-    for (const auto &chunk : file.chunks) {
-      request.chunks.push_back(chunk.sha1);
+    for (const auto &piece : summary.file.chunks) {
+      request.chunks.push_back(piece.sha1);
     }
     for (const auto &project : projects) {
       report("debug file " + file.name + " (" + file.debug_id +
              ") for project " + project);
       summary.transfer = transfer_missing_chunks(
-          api, options, file.path, file.chunks,
+          api, options, file.path, summary.file.chunks,
           [&] { return http::assemble_debug_file(api, org, project, request); },
           "the debug file " + file.name, settings, report, progress);
     }

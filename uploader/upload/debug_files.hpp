@@ -23,7 +23,7 @@ struct DebugFile {
   std::string code_id;
   std::string checksum; // SHA-1 of the file
   std::uint64_t size = 0;
-  std::vector<bundle::Chunk> chunks;
+  std::vector<bundle::Chunk> chunks; // filled in by upload_debug_files
 };
 
 struct DebugFilePlan {
@@ -34,11 +34,10 @@ struct DebugFilePlan {
 };
 
 // The WebAssembly modules under `options.roots` (its ignores apply) that
-// carry DWARF and a build ID, chunked by `chunk_size`. Throws uploader::Error
+// carry DWARF and a build ID (chunked only when sent). Throws uploader::Error
 // for a file that is not a module, and for one build ID on two different
 // files.
-DebugFilePlan plan_debug_files(const PlanOptions &options,
-                               std::uint64_t chunk_size);
+DebugFilePlan plan_debug_files(const PlanOptions &options);
 
 struct DebugFileSummary {
   DebugFile file;

@@ -117,6 +117,8 @@ public:
                                                      m_request.plan.url_prefix)
             : "";
     UploadPlan plan = load_or_make_plan(cache, files_key);
+    // Before anything is sent: a bad module stops the run here.
+    m_debug_files = plan_debug_files();
     if (m_request.dry_run) {
       return dry_run(plan);
     }
@@ -128,8 +130,11 @@ public:
     if (or_park(plan, [&] { server = prepare(api, release_api); })) {
       return finish("failed, maps parked");
     }
-    // Before anything is sent: a bad module stops the run here.
-    m_debug_files = plan_debug_files(server);
+    if (!m_debug_files.files.empty() && !server.options) {
+      throw Error("this Sentry server has no chunk upload, which debug "
+                  "files need; nothing was sent (upgrade the server, or "
+                  "remove the .wasm modules from the folder)");
+    }
     upload_parked(api, release_api, server);
     FlowResult uploaded;
     if (or_park(plan, [&] {
@@ -173,16 +178,10 @@ public:
   }
 
 private:
-  DebugFilePlan plan_debug_files(const ServerFlow &server) {
-    DebugFilePlan plan = upload::plan_debug_files(
-        m_request.plan, server.options ? server.options->chunk_size : 1);
+  DebugFilePlan plan_debug_files() {
+    DebugFilePlan plan = upload::plan_debug_files(m_request.plan);
     for (const auto &warning : plan.warnings) {
       util::log_warn(warning);
-    }
-    if (!plan.files.empty() && !server.options) {
-      throw Error("this Sentry server has no chunk upload, which debug "
-                  "files need; nothing was sent (upgrade the server, or "
-                  "remove the .wasm modules from the folder)");
     }
     return plan;
   }
@@ -369,6 +368,14 @@ private:
   }
 
   void park(const UploadPlan &plan, const std::string &reason) {
+    if (!m_debug_files.files.empty()) {
+      // Parking a module would mean a copy with its DWARF outside the
+      // folder and a stripped one in it; until that exists, fail instead
+      // of deploying the DWARF.
+      throw Error(reason + "; --on-failure warn cannot park WebAssembly "
+                           "modules yet, so nothing was moved and the run "
+                           "fails (their DWARF must not be deployed)");
+    }
     const BundleTarget &target = m_request.target;
     m_report.parked = park_maps(plan, m_request.plan, target.release,
                                 target.dist, *m_request.pending_dir);
