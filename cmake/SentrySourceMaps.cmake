@@ -83,6 +83,19 @@ contain ``$<CONFIG>`` (e.g.
 configuration keeps its own stamp and pending folder, in
 ``${CMAKE_CURRENT_BINARY_DIR}/sentry-sourcemaps/<name>/<config>/``.
 
+WebAssembly (Emscripten)
+^^^^^^^^^^^^^^^^^^^^^^^^
+
+``BUNDLE_TARGET`` may be an executable target that Emscripten builds
+(``emcmake cmake``) and ``DIRECTORY`` its output folder: the JS glue goes
+through the source-map path, and each ``.wasm`` module gets a ``build_id``
+section (when it has none), is sent as a Sentry debug file when it carries
+DWARF (compile and link with ``-g``), and loses its DWARF once Sentry
+confirmed it.  Give the uploader by ``SENTRY_SOURCEMAPS_EXECUTABLE`` or the
+``PATH``: under Emscripten's toolchain :command:`find_package` searches only
+Emscripten's sysroot, and building the uploader in the same tree would
+build it for WebAssembly.
+
 Secrets
 ^^^^^^^
 

@@ -24,11 +24,12 @@ constexpr std::array k_common_options{
 
 const std::array k_commands{
     Command{"inject",
-            "Add Sentry debug ids to JavaScript files and their source maps",
+            "Add Sentry debug ids to JavaScript files and their source maps, "
+            "and build IDs to WebAssembly modules",
             "inject [OPTIONS] <PATH>...", inject_options(), false, run_inject},
     Command{"upload",
-            "Upload JavaScript files and source maps to Sentry and wait "
-            "until Sentry confirms them",
+            "Upload JavaScript files and source maps (and WebAssembly "
+            "modules' DWARF) to Sentry and wait until Sentry confirms them",
             "upload [OPTIONS] <PATH>...", upload_options(), true, run_upload},
     Command{"releases",
             "Create and finalize releases, set their commits, record deploys",
