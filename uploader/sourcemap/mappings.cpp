@@ -10,8 +10,6 @@ namespace uploader::sourcemap {
 
 namespace {
 
-constexpr std::size_t k_flush_size = 256 << 10;
-
 std::uint32_t wrap_add(std::uint32_t base, std::int64_t delta) {
   return static_cast<std::uint32_t>(static_cast<std::int64_t>(base) + delta);
 }

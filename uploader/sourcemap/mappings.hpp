@@ -2,6 +2,7 @@
 
 #include "uploader/util/error.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -9,6 +10,10 @@
 #include <vector>
 
 namespace uploader::sourcemap {
+
+// Output written through a flush callback is handed on in pieces of about
+// this size (the rewritten mappings and the maps that hold them).
+inline constexpr std::size_t k_flush_size = 256 << 10;
 
 constexpr std::uint32_t k_no_value = 0xffffffffu;
 

@@ -8,7 +8,6 @@ namespace uploader::sourcemap {
 namespace {
 
 constexpr int k_max_map_depth = 64;
-constexpr std::size_t k_flush_size = 256 << 10;
 
 bool is_junk_byte(char c) {
   return c == ')' || c == ']' || c == '}' || c == '\'';
