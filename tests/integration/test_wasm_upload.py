@@ -138,16 +138,30 @@ def test_a_source_map_of_the_module_goes_with_its_link(upload, sentry, case_dir)
     assert "build_id" in custom_sections(wasm)
 
 
-def test_on_failure_warn_does_not_deploy_dwarf_it_cannot_park(cli, upload, sentry, case_dir):
-    dist = case_dir / "dist"
-    build_module("divide.cpp", dist)
+def test_on_failure_warn_parks_a_full_copy_and_the_next_run_uploads_it(cli, upload, sentry,
+                                                                       case_dir):
+    dist, pending = case_dir / "dist", case_dir / "pending"
+    wasm = build_module("divide.cpp", dist)
     assert cli("inject", str(dist)).returncode == 0
-    before = snapshot(dist)
+    full = wasm.read_bytes()
     sentry.script_fault("POST", "chunk", [500] * 4)
-    result = upload("-o", "acme", "-p", "web", "-r", "1.0", "--delete-after",
-                    "--on-failure", "warn", "--pending-dir", str(case_dir / "pending"),
-                    "--max-retries", "1", "dist", env={"SENTRY_SOURCEMAPS_RETRY_DELAY_MS": "0"})
-    assert result.returncode == 1, result.output
-    assert "--on-failure warn cannot park WebAssembly modules yet" in result.stderr
-    assert snapshot(dist) == before
-    assert not (case_dir / "pending").exists() or not any((case_dir / "pending").iterdir())
+    args = ["-o", "acme", "-p", "web", "-r", "1.0", "--delete-after", "--on-failure", "warn",
+            "--pending-dir", str(pending), "--max-retries", "1", "dist"]
+    env = {"SENTRY_SOURCEMAPS_RETRY_DELAY_MS": "0"}
+    failed = upload(*args, env=env)
+    assert failed.returncode == 0, failed.output
+    assert "copied 1 WebAssembly modules' DWARF to " in failed.stderr
+    assert sentry.debug_files == []
+    # Deployed without DWARF; the full module waits outside the folder.
+    assert custom_sections(wasm) == ["name", "build_id"]
+    [parked] = [p for p in pending.rglob("*.wasm")]
+    assert parked.read_bytes() == full
+
+    sentry.faults.clear()
+    again = upload(*args, "--json", env=env)
+    summary = summary_of(again)
+    assert "WebAssembly debug files parked by an earlier failed upload" in again.stderr
+    [dif] = sentry.debug_files
+    assert dif["raw"] == full
+    assert [d["name"] for d in summary["debug_files"]] == ["divide.wasm"]
+    assert not list(pending.rglob("*.wasm")), "the parked copy goes once Sentry has it"

@@ -10,6 +10,7 @@
 #include "uploader/wasm/module.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -67,16 +68,17 @@ bool links_removed_file(std::string_view bytes, const wasm::Section &section,
 
 } // namespace
 
-std::vector<fs::path> strip_debug_info(
-    const DebugFilePlan &plan, const std::vector<DebugFileSummary> &sent,
-    const std::vector<fs::path> &removed, std::vector<std::string> &warnings) {
+std::vector<fs::path> strip_debug_info(const DebugFilePlan &plan,
+                                       const std::vector<DebugFile> &stored,
+                                       const std::vector<fs::path> &removed,
+                                       std::vector<std::string> &warnings) {
   std::set<fs::path> gone;
   for (const auto &path : removed) {
     gone.insert(normal_absolute(path));
   }
   std::map<fs::path, const DebugFile *> confirmed;
-  for (const auto &summary : sent) {
-    confirmed[summary.file.path] = &summary.file;
+  for (const auto &file : stored) {
+    confirmed[file.path] = &file;
   }
   std::vector<fs::path> stripped;
   for (const auto &module : plan.modules) {
@@ -85,8 +87,9 @@ std::vector<fs::path> strip_debug_info(
     bool drop_dwarf = uploaded != confirmed.end();
     if (drop_dwarf && hex_sha1(bytes) != uploaded->second->checksum) {
       warnings.push_back(util::path_to_utf8(module) +
-                         " changed after it was uploaded, so Sentry does not "
-                         "have it: its DWARF is kept; upload it again");
+                         " changed after it was read, so what Sentry (or the "
+                         "parked copy) has is not it: its DWARF is kept; "
+                         "upload it again");
       drop_dwarf = false;
     }
     auto sections = wasm::read_sections(bytes);
@@ -198,6 +201,36 @@ upload_debug_files(http::Api &api, const http::ChunkUploadOptions &options,
     summaries.push_back(std::move(summary));
   }
   return summaries;
+}
+
+fs::path park_debug_files(const DebugFilePlan &plan,
+                          const fs::path &pending_dir) {
+  auto stamp = std::chrono::system_clock::now().time_since_epoch().count();
+  fs::path folder = pending_dir / ("modules-" + std::to_string(stamp));
+  fs::create_directories(folder);
+  for (const auto &file : plan.files) {
+    // One folder per module: two modules may share a file name.
+    fs::path target = folder / file.checksum / file.path.filename();
+    fs::create_directories(target.parent_path());
+    util::write_file_atomic(target, util::read_file(file.path));
+  }
+  return folder;
+}
+
+std::vector<fs::path> parked_debug_files(const fs::path &pending_dir) {
+  std::vector<fs::path> folders;
+  std::error_code error;
+  if (!fs::is_directory(pending_dir, error)) {
+    return folders;
+  }
+  for (const auto &entry : fs::directory_iterator(pending_dir)) {
+    if (entry.is_directory() &&
+        util::path_to_utf8(entry.path().filename()).starts_with("modules-")) {
+      folders.push_back(entry.path());
+    }
+  }
+  std::ranges::sort(folders);
+  return folders;
 }
 
 } // namespace uploader::upload

@@ -55,17 +55,30 @@ upload_debug_files(http::Api &api, const http::ChunkUploadOptions &options,
                    const DebugFilePlan &plan, const TransferSettings &settings,
                    const PhaseReporter &report, const ChunkProgress &progress);
 
-// --delete-after, once Sentry confirmed `sent`: each module of `plan`
-// rewritten (temporary file, sync, rename) without a sourceMappingURL or
+// Once Sentry confirmed `stored` (--delete-after), or a full copy of each
+// is parked (--on-failure warn): each module of `plan` rewritten
+// (temporary file, sync, rename) without a sourceMappingURL or
 // external_debug_info section naming a file in `removed` (or, for external
-// debug info, one that no longer exists), and each sent one without its
-// .debug_* sections too; code, names and build ID stay byte for byte. A
-// sent module that changed since it was read keeps its DWARF, with a
-// warning: what Sentry has is not it. Returns the modules rewritten.
+// debug info, one that no longer exists), and each of `stored` without its
+// .debug_* sections too; code, names and build ID stay byte for byte. One
+// of `stored` that changed since it was read keeps its DWARF, with a
+// warning: what Sentry (or the parked copy) has is not it. Returns the
+// modules rewritten.
 std::vector<std::filesystem::path>
 strip_debug_info(const DebugFilePlan &plan,
-                 const std::vector<DebugFileSummary> &sent,
+                 const std::vector<DebugFile> &stored,
                  const std::vector<std::filesystem::path> &removed,
                  std::vector<std::string> &warnings);
+
+// --on-failure warn: a full copy of each file of `plan` in a new folder
+// `modules-<time>` under `pending_dir` (synced), for a later run to upload
+// with parked_debug_files(). Returns that folder.
+std::filesystem::path
+park_debug_files(const DebugFilePlan &plan,
+                 const std::filesystem::path &pending_dir);
+
+// The folders park_debug_files() left in `pending_dir`, oldest first.
+std::vector<std::filesystem::path>
+parked_debug_files(const std::filesystem::path &pending_dir);
 
 } // namespace uploader::upload

@@ -41,6 +41,9 @@ std::vector<fs::path> park_maps(const UploadPlan &plan,
                                 const std::optional<std::string> &release,
                                 const std::optional<std::string> &dist,
                                 const fs::path &pending_dir) {
+  if (plan.maps.empty()) {
+    return {}; // nothing to park: no folder a later run would fail to read
+  }
   auto stamp = std::chrono::system_clock::now().time_since_epoch().count();
   fs::path folder = pending_dir / ("upload-" + std::to_string(stamp));
   fs::create_directories(folder);

@@ -9,6 +9,7 @@
 #include "uploader/upload/upload_cache.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/log.hpp"
+#include "uploader/util/platform.hpp"
 #include "uploader/util/strings.hpp"
 #include "uploader/version.hpp"
 
@@ -345,6 +346,36 @@ private:
       m_progress.phase("parked maps confirmed and removed from " +
                        parked_upload.folder.string());
     }
+    if (!m_request.pending_dir) {
+      return;
+    }
+    for (const auto &folder : parked_debug_files(*m_request.pending_dir)) {
+      PlanOptions options;
+      options.roots = {util::path_to_utf8(folder)};
+      DebugFilePlan plan = upload::plan_debug_files(options);
+      m_progress.phase("uploading " + std::to_string(plan.files.size()) +
+                       " WebAssembly debug files parked by an earlier failed "
+                       "upload");
+      try {
+        auto sent = upload_debug_files(
+            api, *server.options, m_request.target.org,
+            m_request.target.projects, plan, m_request.bundles.transfer,
+            reporter(), [](std::uint64_t, size_t) {});
+        m_report.debug_files.insert(m_report.debug_files.end(), sent.begin(),
+                                    sent.end());
+      } catch (const Error &error) {
+        if (m_request.on_failure != OnFailure::warn) {
+          throw;
+        }
+        util::log_warn("the debug files parked in " + folder.string() +
+                       " are still not uploaded (" + error.what() +
+                       "); they stay there for the next run");
+        continue;
+      }
+      fs::remove_all(folder);
+      m_progress.phase("parked debug files confirmed and removed from " +
+                       folder.string());
+    }
   }
 
   // Runs `step`. With OnFailure::warn, its failure parks the maps and
@@ -368,14 +399,6 @@ private:
   }
 
   void park(const UploadPlan &plan, const std::string &reason) {
-    if (!m_debug_files.files.empty()) {
-      // Parking a module would mean a copy with its DWARF outside the
-      // folder and a stripped one in it; until that exists, fail instead
-      // of deploying the DWARF.
-      throw Error(reason + "; --on-failure warn cannot park WebAssembly "
-                           "modules yet, so nothing was moved and the run "
-                           "fails (their DWARF must not be deployed)");
-    }
     const BundleTarget &target = m_request.target;
     m_report.parked = park_maps(plan, m_request.plan, target.release,
                                 target.dist, *m_request.pending_dir);
@@ -383,10 +406,22 @@ private:
       m_report.stripped =
           strip_source_mapping_urls(plan.links, m_report.parked);
     }
-    util::log_warn("upload failed: " + reason + "; moved " +
-                   std::to_string(m_report.parked.size()) + " source maps to " +
-                   m_request.pending_dir->string() +
-                   " so they are not deployed; the next run uploads them");
+    if (!m_debug_files.files.empty()) {
+      // A full copy first, then the deployed modules lose their DWARF.
+      park_debug_files(m_debug_files, *m_request.pending_dir);
+      std::vector<std::string> warnings;
+      m_report.stripped_modules = strip_debug_info(
+          m_debug_files, m_debug_files.files, m_report.parked, warnings);
+      for (const auto &warning : warnings) {
+        util::log_warn(warning);
+      }
+    }
+    util::log_warn(
+        "upload failed: " + reason + "; moved " +
+        std::to_string(m_report.parked.size()) + " source maps and copied " +
+        std::to_string(m_debug_files.files.size()) +
+        " WebAssembly modules' DWARF to " + m_request.pending_dir->string() +
+        " so they are not deployed; the next run uploads them");
     m_report.error = reason;
   }
 
@@ -411,9 +446,12 @@ private:
     m_report.stripped = std::move(result.stripped);
     if (!m_debug_files.modules.empty()) {
       std::vector<std::string> module_warnings;
-      m_report.stripped_modules =
-          strip_debug_info(m_debug_files, m_report.debug_files,
-                           m_report.deleted, module_warnings);
+      std::vector<DebugFile> stored;
+      for (const auto &sent : m_report.debug_files) {
+        stored.push_back(sent.file);
+      }
+      m_report.stripped_modules = strip_debug_info(
+          m_debug_files, stored, m_report.deleted, module_warnings);
       for (const auto &warning : module_warnings) {
         util::log_warn(warning);
       }
