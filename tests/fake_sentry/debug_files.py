@@ -41,28 +41,38 @@ def _leb(data, at):
             return value, at
 
 
-def read_wasm(data):
-    """(build_id payload or None, custom section names, has a function
-    section with entries) of a WebAssembly module; raises NotAModule."""
+def sections(data):
+    """(id, name or None, payload after the name, the section's bytes) of
+    each section of a WebAssembly module, in file order; raises NotAModule."""
     if data[:8] != b"\0asm\1\0\0\0":
         raise NotAModule("no WebAssembly header")
-    at, build_id, names, functions = 8, None, [], False
+    at = 8
     while at < len(data):
         section_id = data[at]
         size, payload = _leb(data, at + 1)
         end = payload + size
         if end > len(data):
             raise NotAModule("section %d runs past the end" % section_id)
+        name, content = None, data[payload:end]
         if section_id == 0:
             length, name_at = _leb(data, payload)
             name = data[name_at:name_at + length].decode("utf-8", "replace")
+            content = data[name_at + length:end]
+        yield section_id, name, content, data[at:end]
+        at = end
+
+
+def read_wasm(data):
+    """(build_id payload or None, custom section names, has a function
+    section with entries) of a WebAssembly module; raises NotAModule."""
+    build_id, names, functions = None, [], False
+    for section_id, name, content, _ in sections(data):
+        if section_id == 0:
             names.append(name)
             if name == "build_id" and build_id is None:
-                build_id = data[name_at + length:end]  # the whole payload, as symbolic
+                build_id = content  # the whole payload, as symbolic reads it
         elif section_id == 3:
-            count, _ = _leb(data, payload)
-            functions = count > 0
-        at = end
+            functions = _leb(content, 0)[0] > 0
     return build_id, names, functions
 
 

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from helpers.npm_tools import unavailable
 
+# The stand-in's reader: independent of the uploader's.
+from fake_sentry.debug_files import sections
+
 PROGRAMS = Path(__file__).resolve().parent.parent / "wasm_programs"
 
 
@@ -33,43 +36,15 @@ def build_module(source, folder, flags=("-g", "-O1")):
     return folder / (stem + ".wasm")
 
 
-def _leb(data, at):
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return value, at
-
-
-def _sections(data):
-    """(id, name or None, payload after the name, the section's bytes) of
-    each section, in file order: read here, independently of the uploader."""
-    assert data[:8] == b"\0asm\1\0\0\0"
-    at = 8
-    while at < len(data):
-        section_id = data[at]
-        size, payload = _leb(data, at + 1)
-        name, content = None, data[payload:payload + size]
-        if section_id == 0:
-            length, name_at = _leb(data, payload)
-            name, content = data[name_at:name_at + length].decode(), \
-                data[name_at + length:payload + size]
-        yield section_id, name, content, data[at:payload + size]
-        at = payload + size
-
-
 def _custom_sections(path):
-    for section_id, name, content, _ in _sections(Path(path).read_bytes()):
+    for section_id, name, content, _ in sections(Path(path).read_bytes()):
         if section_id == 0:
             yield name, content
 
 
 def without_dwarf(data):
     """A module's bytes without its .debug_* custom sections."""
-    return data[:8] + b"".join(whole for _, name, _, whole in _sections(data)
+    return data[:8] + b"".join(whole for _, name, _, whole in sections(data)
                                if not (name or "").startswith(".debug_"))
 
 
