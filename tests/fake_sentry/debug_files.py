@@ -18,10 +18,7 @@ PROJECT = r"(?P<project>[^/]+)"
 SHA1_RE = re.compile(r"^[0-9a-f]{40}$")
 NOT_FOUND = (404, {"detail": "The requested resource does not exist"}, {})
 # ProjectReleasePermission: uploading debug files takes project:releases.
-DIF_SCOPES = {
-    "GET": auth.RELEASE_SCOPES["GET"],
-    "POST": auth.RELEASE_SCOPES["POST"],
-}
+DIF_SCOPES = auth.RELEASE_SCOPES
 
 
 class NotAModule(Exception):

@@ -27,3 +27,23 @@ TEST(WasmIdentity, TheDerivedIdDependsOnlyOnTheModulesBytes) {
   EXPECT_EQ(static_cast<unsigned char>(a[6]) >> 4, 4u);
   EXPECT_EQ(static_cast<unsigned char>(a[8]) >> 6, 2u);
 }
+
+TEST(WasmIdentity, OneBuildIdOnTwoDifferentModulesIsAConflictNamingBoth) {
+  BuildIdOwners owners;
+  std::string message;
+  const std::string id = "\x10" + std::string(16, 'a');
+  EXPECT_EQ(owners.claim(id, "a.wasm", "sum1", message),
+            BuildIdOwners::Claim::new_id);
+  EXPECT_EQ(owners.claim(id, "copy/a.wasm", "sum1", message),
+            BuildIdOwners::Claim::same_module);
+  EXPECT_EQ(message, "");
+  EXPECT_EQ(owners.claim(id, "b.wasm", "sum2", message),
+            BuildIdOwners::Claim::conflict);
+  EXPECT_EQ(message, "b.wasm and a.wasm have the same build ID " + code_id(id) +
+                         " but different bytes; Sentry could not tell their "
+                         "debug files apart: rebuild one of them or remove "
+                         "the stale copy");
+  EXPECT_EQ(
+      owners.claim("\x10" + std::string(16, 'b'), "c.wasm", "sum3", message),
+      BuildIdOwners::Claim::new_id);
+}

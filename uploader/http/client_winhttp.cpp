@@ -608,9 +608,8 @@ struct Client::Impl {
   // rejected, or nullopt.
   std::optional<std::string> probe_certificate(HINTERNET connection,
                                                const std::wstring &host) const {
-    std::wstring path = L"/";
     Internet probe(::WinHttpOpenRequest(
-        connection, L"HEAD", path.c_str(), nullptr, WINHTTP_NO_REFERER,
+        connection, L"HEAD", L"/", nullptr, WINHTTP_NO_REFERER,
         WINHTTP_DEFAULT_ACCEPT_TYPES, WINHTTP_FLAG_SECURE));
     if (!probe) {
       return error_text(::GetLastError());

@@ -515,8 +515,7 @@ InjectResult inject_debug_ids(const InjectOptions &options) {
   // WebAssembly modules first: a bad one stops the run before any change.
   std::vector<discovery::DiscoveredFile> modules;
   std::erase_if(walked, [&](const discovery::DiscoveredFile &file) {
-    bool module = file.relative.ends_with(".wasm") ||
-                  util::path_to_utf8(file.path).ends_with(".wasm");
+    bool module = util::path_to_utf8(file.path).ends_with(".wasm");
     if (module) {
       modules.push_back(file);
     }

@@ -5,24 +5,13 @@
 #include "uploader/wasm/identity.hpp"
 #include "uploader/wasm/module.hpp"
 
-#include <map>
-
 namespace uploader::inject {
-
-namespace {
-
-struct Owner {
-  std::string path;
-  util::Sha1Digest digest;
-};
-
-} // namespace
 
 WasmBuildIds
 prepare_build_ids(const std::vector<discovery::DiscoveredFile> &walked,
                   bool dry_run, bool skip_invalid) {
   WasmBuildIds ids;
-  std::map<std::string, Owner> owners; // build ID -> the module that has it
+  wasm::BuildIdOwners owners;
   for (const auto &file : walked) {
     std::string path = util::path_to_utf8(file.path);
     std::string bytes = util::read_file(file.path);
@@ -33,23 +22,18 @@ prepare_build_ids(const std::vector<discovery::DiscoveredFile> &walked,
       if (skip_invalid) {
         ids.skipped.emplace_back(path, error.what());
       } else {
-        ids.errors.push_back(path + ": " + error.what() +
-                             "; rebuild it or remove it from the folder");
+        ids.errors.push_back(wasm::bad_module_message(path, error));
       }
       continue;
     }
     bool given = !info.build_id;
     std::string id = given ? wasm::derive_build_id(bytes) : std::string();
     std::string build_id = given ? wasm::build_id_payload(id) : *info.build_id;
-    auto [owner, fresh] =
-        owners.try_emplace(build_id, Owner{path, util::sha1(bytes)});
-    if (!fresh && owner->second.digest != util::sha1(bytes)) {
+    std::string message;
+    if (owners.claim(build_id, path, util::to_hex(util::sha1(bytes)),
+                     message) == wasm::BuildIdOwners::Claim::conflict) {
       ids.conflict = true;
-      ids.errors.push_back(
-          path + " and " + owner->second.path + " have the same build ID " +
-          wasm::code_id(build_id) +
-          " but different bytes; Sentry could not tell their debug files "
-          "apart: rebuild one of them or remove the stale copy");
+      ids.errors.push_back(std::move(message));
       continue;
     }
     WasmModuleItem item{path, wasm::code_id(build_id),

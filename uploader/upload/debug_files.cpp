@@ -43,19 +43,12 @@ fs::path normal_absolute(const fs::path &path) {
 bool links_removed_file(std::string_view bytes, const wasm::Section &section,
                         const fs::path &module,
                         const std::set<fs::path> &removed) {
-  if (section.name != "sourceMappingURL" &&
-      section.name != "external_debug_info") {
-    return false;
-  }
-  wasm::ModuleInfo info;
+  std::optional<std::string> url;
   try {
-    info = wasm::read_module(bytes.substr(0, section.end));
+    url = wasm::section_url(bytes, section);
   } catch (const wasm::FormatError &) {
     return false;
   }
-  const auto &url = section.name == "sourceMappingURL"
-                        ? info.source_mapping_url
-                        : info.external_debug_info;
   if (!url || url->find("://") != std::string::npos) {
     return false;
   }
@@ -113,7 +106,7 @@ DebugFilePlan plan_debug_files(const PlanOptions &options) {
   walk.ignores = options.ignores;
   walk.ignore_file_lines = options.ignore_file_lines;
   DebugFilePlan plan;
-  std::map<std::string, std::string> owners; // debug ID -> path
+  wasm::BuildIdOwners owners;
   for (const auto &found : discovery::walk(walk)) {
     std::string path = util::path_to_utf8(found.path);
     if (!path.ends_with(".wasm")) {
@@ -124,8 +117,7 @@ DebugFilePlan plan_debug_files(const PlanOptions &options) {
     try {
       info = wasm::read_module(bytes);
     } catch (const wasm::FormatError &error) {
-      throw Error(path + ": " + error.what() +
-                  "; rebuild it or remove it from the folder");
+      throw Error(wasm::bad_module_message(path, error));
     }
     plan.modules.push_back(found.path);
     if (!info.has_dwarf) {
@@ -152,17 +144,14 @@ DebugFilePlan plan_debug_files(const PlanOptions &options) {
     file.code_id = wasm::code_id(*info.build_id);
     file.checksum = hex_sha1(bytes);
     file.size = bytes.size();
-    auto [owner, fresh] = owners.try_emplace(file.debug_id, path);
-    if (!fresh) {
-      auto same =
-          std::ranges::find(plan.files, file.debug_id, &DebugFile::debug_id);
-      if (same->checksum != file.checksum) {
-        throw Error(path + " and " + owner->second +
-                    " have the same build ID " + file.code_id +
-                    " but different bytes; Sentry could not tell them "
-                    "apart: rebuild one of them or remove the stale copy");
-      }
+    std::string message;
+    switch (owners.claim(*info.build_id, path, file.checksum, message)) {
+    case wasm::BuildIdOwners::Claim::conflict:
+      throw Error(message);
+    case wasm::BuildIdOwners::Claim::same_module:
       continue; // the same file twice: sent once
+    case wasm::BuildIdOwners::Claim::new_id:
+      break;
     }
     plan.files.push_back(std::move(file));
   }

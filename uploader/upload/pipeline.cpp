@@ -85,6 +85,12 @@ bundle::SourcesRead sources_read(const FlowResult &result) {
   return all;
 }
 
+void log_warnings(const std::vector<std::string> &warnings) {
+  for (const auto &warning : warnings) {
+    util::log_warn(warning);
+  }
+}
+
 class Pipeline {
 public:
   Pipeline(const UploadRequest &request, http::Transport &transport,
@@ -149,8 +155,7 @@ public:
     if (!m_debug_files.files.empty()) {
       m_report.debug_files = upload_debug_files(
           api, *server.options, m_request.target.org, m_request.target.projects,
-          m_debug_files, m_request.bundles.transfer, reporter(),
-          [](std::uint64_t, size_t) {});
+          m_debug_files, m_request.bundles.transfer, reporter(), {});
     }
     const BundleTarget &target = m_request.target;
     m_progress.phase(
@@ -181,9 +186,7 @@ public:
 private:
   DebugFilePlan plan_debug_files() {
     DebugFilePlan plan = upload::plan_debug_files(m_request.plan);
-    for (const auto &warning : plan.warnings) {
-      util::log_warn(warning);
-    }
+    log_warnings(plan.warnings);
     return plan;
   }
 
@@ -260,9 +263,7 @@ private:
     if (!cached) {
       cache.save_plan(files_key, plan);
     }
-    for (const auto &warning : plan.warnings) {
-      util::log_warn(warning);
-    }
+    log_warnings(plan.warnings);
     if (plan.files.empty()) {
       throw Error("no JavaScript files or source maps found in " +
                   util::join(m_request.plan.roots) +
@@ -357,10 +358,10 @@ private:
                        " WebAssembly debug files parked by an earlier failed "
                        "upload");
       try {
-        auto sent = upload_debug_files(
-            api, *server.options, m_request.target.org,
-            m_request.target.projects, plan, m_request.bundles.transfer,
-            reporter(), [](std::uint64_t, size_t) {});
+        auto sent =
+            upload_debug_files(api, *server.options, m_request.target.org,
+                               m_request.target.projects, plan,
+                               m_request.bundles.transfer, reporter(), {});
         m_report.debug_files.insert(m_report.debug_files.end(), sent.begin(),
                                     sent.end());
       } catch (const Error &error) {
@@ -412,9 +413,7 @@ private:
       std::vector<std::string> warnings;
       m_report.stripped_modules = strip_debug_info(
           m_debug_files, m_debug_files.files, m_report.parked, warnings);
-      for (const auto &warning : warnings) {
-        util::log_warn(warning);
-      }
+      log_warnings(warnings);
     }
     util::log_warn(
         "upload failed: " + reason + "; moved " +
@@ -432,9 +431,7 @@ private:
     auto result = upload::delete_maps(plan, maps, m_request.strip_comments);
     warnings.insert(warnings.end(), result.warnings.begin(),
                     result.warnings.end());
-    for (const auto &warning : warnings) {
-      util::log_warn(warning);
-    }
+    log_warnings(warnings);
     for (const auto &path : result.deleted) {
       util::log_debug("deleted " + path.string());
     }
@@ -452,9 +449,7 @@ private:
       }
       m_report.stripped_modules = strip_debug_info(
           m_debug_files, stored, m_report.deleted, module_warnings);
-      for (const auto &warning : module_warnings) {
-        util::log_warn(warning);
-      }
+      log_warnings(module_warnings);
       m_progress.phase("removed the DWARF from " +
                        std::to_string(m_report.stripped_modules.size()) +
                        " WebAssembly modules");

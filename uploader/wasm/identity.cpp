@@ -38,4 +38,23 @@ std::string debug_id(std::string_view build_id) {
          "-" + hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
+BuildIdOwners::Claim BuildIdOwners::claim(std::string_view build_id,
+                                          const std::string &path,
+                                          const std::string &checksum,
+                                          std::string &message) {
+  auto [owner, fresh] =
+      m_owners.try_emplace(debug_id(build_id), Owner{path, checksum});
+  if (fresh) {
+    return Claim::new_id;
+  }
+  if (owner->second.checksum == checksum) {
+    return Claim::same_module;
+  }
+  message = path + " and " + owner->second.path + " have the same build ID " +
+            code_id(build_id) +
+            " but different bytes; Sentry could not tell their debug files "
+            "apart: rebuild one of them or remove the stale copy";
+  return Claim::conflict;
+}
+
 } // namespace uploader::wasm

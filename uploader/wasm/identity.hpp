@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,5 +24,23 @@ std::string code_id(std::string_view build_id);
 // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (symbolic's debug_id; the SDK
 // sends the same hex with the age 0 appended).
 std::string debug_id(std::string_view build_id);
+
+// The modules seen so far by debug ID: one ID on two modules with
+// different bytes would leave Sentry unable to tell their debug files apart.
+class BuildIdOwners {
+public:
+  enum class Claim { new_id, same_module, conflict };
+  // Records that the module at `path`, whose SHA-1 is `checksum`, has
+  // `build_id`; on a conflict, `message` names both modules.
+  Claim claim(std::string_view build_id, const std::string &path,
+              const std::string &checksum, std::string &message);
+
+private:
+  struct Owner {
+    std::string path;
+    std::string checksum;
+  };
+  std::map<std::string, Owner> m_owners;
+};
 
 } // namespace uploader::wasm

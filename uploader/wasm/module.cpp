@@ -102,6 +102,28 @@ std::vector<Section> read_sections(std::string_view bytes) {
   return sections;
 }
 
+std::optional<std::string> section_url(std::string_view bytes,
+                                       const Section &section) {
+  if (section.id != k_custom_section ||
+      (section.name != "sourceMappingURL" &&
+       section.name != "external_debug_info")) {
+    return std::nullopt;
+  }
+  // A length-prefixed URL.
+  Reader url{bytes.substr(0, section.end), section.content};
+  std::uint32_t length = url.u32(("URL length of " + section.name).c_str());
+  if (length > section.end - url.at) {
+    url.fail("the URL of " + section.name + " runs past its section");
+  }
+  return std::string(bytes.substr(url.at, length));
+}
+
+std::string bad_module_message(std::string_view path,
+                               const FormatError &error) {
+  return std::string(path) + ": " + error.what() +
+         "; rebuild it or remove it from the folder";
+}
+
 bool is_dwarf_section(std::string_view name) {
   return name.starts_with(".debug_");
 }
@@ -120,17 +142,10 @@ ModuleInfo read_module(std::string_view bytes) {
       info.has_dwarf = true;
     } else if (section.name == "build_id" && !info.build_id) {
       info.build_id = custom_payload(bytes, section);
-    } else if (section.name == "sourceMappingURL" ||
-               section.name == "external_debug_info") {
-      // A name-length-prefixed URL.
-      Reader url{bytes.substr(0, section.end), section.content};
-      std::uint32_t length = url.u32(("URL length of " + section.name).c_str());
-      if (length > section.end - url.at) {
-        url.fail("the URL of " + section.name + " runs past its section");
-      }
+    } else if (auto url = section_url(bytes, section)) {
       (section.name == "sourceMappingURL" ? info.source_mapping_url
                                           : info.external_debug_info) =
-          std::string(bytes.substr(url.at, length));
+          std::move(url);
     }
   }
   return info;

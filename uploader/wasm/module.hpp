@@ -56,6 +56,14 @@ struct ModuleInfo {
 
 ModuleInfo read_module(std::string_view bytes);
 
+// The URL a sourceMappingURL or external_debug_info section of `bytes`
+// names; nullopt for any other section. Throws FormatError.
+std::optional<std::string> section_url(std::string_view bytes,
+                                       const Section &section);
+
+// What the user reads about a file that is not a module.
+std::string bad_module_message(std::string_view path, const FormatError &error);
+
 // Whether a custom section holds DWARF.
 bool is_dwarf_section(std::string_view name);
 
