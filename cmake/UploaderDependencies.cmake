@@ -10,11 +10,15 @@
 #   SHA-1     OpenSSL's libcrypto, else the system's (CNG on Windows,
 #             CommonCrypto on macOS), else the built-in implementation
 #   DEFLATE   libdeflate, else zlib (one of the two is required)
+#   DWARF     libdwarf, optional: without it `resolve` cannot map
+#             WebAssembly frames (SENTRY_SOURCEMAPS_WITH_LIBDWARF=OFF skips
+#             the search)
 #
 # Sets SENTRY_SOURCEMAPS_PLATFORM (posix|windows),
 # SENTRY_SOURCEMAPS_HTTP_BACKEND (curl|winhttp),
 # SENTRY_SOURCEMAPS_SHA1_BACKEND (openssl|cng|commoncrypto|portable) and
-# SENTRY_SOURCEMAPS_DEFLATE_BACKEND (libdeflate|zlib) for uploader/, and
+# SENTRY_SOURCEMAPS_DEFLATE_BACKEND (libdeflate|zlib) and
+# SENTRY_SOURCEMAPS_DWARF_BACKEND (libdwarf|none) for uploader/, and
 # prints one line naming every choice.
 
 option(SENTRY_SOURCEMAPS_FETCH_DEPENDENCIES
@@ -111,6 +115,24 @@ else()
   set(_sentry_sourcemaps_deflate "zlib ${ZLIB_VERSION_STRING}")
 endif()
 
+option(SENTRY_SOURCEMAPS_WITH_LIBDWARF
+  "Use libdwarf, when found, so that resolve maps WebAssembly frames" ON)
+set(SENTRY_SOURCEMAPS_DWARF_BACKEND none)
+set(_sentry_sourcemaps_dwarf "none (resolve cannot map WebAssembly frames)")
+if(SENTRY_SOURCEMAPS_WITH_LIBDWARF)
+  find_package(libdwarf)
+  if(libdwarf_FOUND)
+    set(SENTRY_SOURCEMAPS_DWARF_BACKEND libdwarf)
+    set(_sentry_sourcemaps_dwarf "libdwarf")
+  elseif(libdwarf_API_MESSAGE)
+    string(APPEND _sentry_sourcemaps_dwarf ": ${libdwarf_API_MESSAGE}")
+  else()
+    string(APPEND _sentry_sourcemaps_dwarf
+      ": install libdwarf-dev for WebAssembly frames")
+  endif()
+endif()
+
 message(STATUS "SentrySourceMaps: HTTP ${_sentry_sourcemaps_http}, "
   "SHA-1 ${_sentry_sourcemaps_sha1}, DEFLATE ${_sentry_sourcemaps_deflate}, "
+  "DWARF ${_sentry_sourcemaps_dwarf}, "
   "JSON nlohmann_json (${_sentry_sourcemaps_json_origin})")

@@ -36,6 +36,42 @@ def build_module(source, folder, flags=("-g", "-O1")):
     return folder / (stem + ".wasm")
 
 
+def code_payload_start(data):
+    """Where the Code section's payload starts: DWARF addresses in a module
+    count from there (computed here, not by the uploader)."""
+    at = 8
+    for section_id, _, _, whole in sections(data):
+        if section_id == 10:
+            size_bytes = 1
+            while whole[size_bytes] & 0x80:
+                size_bytes += 1
+            return at + 1 + size_bytes, at + len(whole)
+        at += len(whole)
+    raise AssertionError("the module has no Code section")
+
+
+def llvm_symbolizer(wasm, addresses):
+    """llvm-symbolizer-14's innermost (function, file, line, column) for each
+    DWARF address, or None where it knows no line: the independent oracle
+    for resolve."""
+    tool = shutil.which("llvm-symbolizer-14") or shutil.which("llvm-symbolizer")
+    if not tool:
+        unavailable("llvm-symbolizer-14 is not installed (Debian package llvm-14; "
+                    "tools/install-deps)")
+    run = subprocess.run([tool, "--obj=%s" % wasm, "--functions=short"],
+                         input="".join("0x%x\n" % a for a in addresses),
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    blocks = [b.splitlines() for b in run.stdout.strip("\n").split("\n\n")]
+    assert len(blocks) == len(addresses)
+    answers = []
+    for function, where, *_ in blocks:
+        path, line, column = where.rsplit(":", 2)
+        known = path != "??" and int(line) != 0
+        answers.append((function, path, int(line), int(column)) if known else None)
+    return answers
+
+
 def _custom_sections(path):
     for section_id, name, content, _ in sections(Path(path).read_bytes()):
         if section_id == 0:

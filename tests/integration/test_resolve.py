@@ -190,7 +190,7 @@ def test_event_frames_resolve_by_debug_id_from_a_bundle(resolve, cli, injected, 
         "      18 |       <button id=\"checkout\" onClick={() => checkout(items)}>",
         f"at Hx ({PAGE}assets/vendor.js:1:99) [not in app]",
         "   not resolved: no file ~/assets/vendor.js (the event names no debug id for it)"]
-    assert "resolved 2 of 3 JavaScript frames" in result.stderr
+    assert "resolved 2 of 3 frames" in result.stderr
 
 
 def test_event_json_is_the_symbolicated_event(resolve, injected, case_dir):
@@ -303,7 +303,7 @@ def test_event_frames_newest_first_with_sentrys_in_app(resolve, case_dir):
         f"at dispatch ({PAGE}{APP_JS}:1:{DISPATCH_COLUMN}) [not in app]",
         f"   -> {REACT}:1:101 [url]",
         "      1 | dispatchEvent();"]
-    assert "resolved 2 of 2 JavaScript frames" in result.stderr
+    assert "resolved 2 of 2 frames" in result.stderr
 
 
 def test_an_unresolved_frame_not_in_app_still_exits_0(resolve, case_dir):
@@ -312,7 +312,7 @@ def test_an_unresolved_frame_not_in_app_still_exits_0(resolve, case_dir):
     result = resolve("--event", name, "dist")
     assert result.returncode == 0, result.output
     assert f"at vendor ({PAGE}assets/vendor.js:1:5) [not in app]" in result.stdout
-    assert "resolved 2 of 3 JavaScript frames" in result.stderr
+    assert "resolved 2 of 3 frames" in result.stderr
 
 
 def test_an_unresolved_frame_in_app_exits_1(resolve, case_dir):
@@ -326,7 +326,7 @@ def test_an_unresolved_frame_in_app_exits_1(resolve, case_dir):
     assert out[shop + 1] == "   not resolved: no file ~/assets/shop.js (the event names no " \
                             "debug id for it)"
     assert out.index(f"at vendor ({PAGE}assets/vendor.js:1:5) [not in app]") > shop
-    assert "resolved 2 of 4 JavaScript frames" in result.stderr
+    assert "resolved 2 of 4 frames" in result.stderr
 
 
 def test_event_json_carries_sentrys_in_app_in_the_events_order(resolve, case_dir):
@@ -377,7 +377,7 @@ def test_event_without_debug_ids_falls_back_to_release_and_url(resolve, cli, cas
     assert result.returncode == 1
     assert (f"   not resolved: the file ~/{JS} is in r.bundle for release web@1, not web@2"
             in result.stdout)
-    assert "resolved 0 of 3 JavaScript frames" in result.stderr
+    assert "resolved 0 of 3 frames" in result.stderr
 
 
 def test_event_from_the_server_downloads_the_uploaded_bundle(resolve, upload, sentry,
@@ -468,7 +468,7 @@ def test_event_errors(resolve, case_dir):
     (case_dir / "empty.json").write_text('{"exception": {"values": []}}')
     result = resolve("--event", "empty.json", "dist")
     assert result.returncode == 1
-    assert "event empty.json has no JavaScript exception frames" in result.stderr
+    assert "event empty.json has no JavaScript or WebAssembly exception frames" in result.stderr
     result = resolve("--event", "empty.json", "dist", "--bundle", "b")
     assert result.returncode == 2
     assert "give one place to find the maps" in result.stderr

@@ -11,6 +11,7 @@
 #include "uploader/util/log.hpp"
 #include "uploader/util/platform.hpp"
 #include "uploader/util/redact.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,13 +32,13 @@ constexpr std::array k_resolve_options{
                "Look maps up in this artifact bundle (written by upload "
                "--bundle-out) instead of a folder"},
     OptionSpec{"event", 'e', Arity::value, "FILE",
-               "Resolve every JavaScript frame of this event (JSON), printed "
-               "newest first and marked [in app] or [not in app] as Sentry "
-               "decides it"},
+               "Resolve every JavaScript and WebAssembly frame of this event "
+               "(JSON), printed newest first and marked [in app] or [not in "
+               "app] as Sentry decides it"},
     OptionSpec{"from-server", 0, Arity::flag, "",
-               "With --event: download the bundles Sentry holds for the "
-               "event's frames (reads SENTRY_READ_TOKEN, else "
-               "SENTRY_AUTH_TOKEN)"},
+               "With --event: download the bundles and WebAssembly debug "
+               "files Sentry holds for the event's frames (reads "
+               "SENTRY_READ_TOKEN, else SENTRY_AUTH_TOKEN)"},
     OptionSpec{"context", 'C', Arity::value, "LINES",
                "Lines of source shown around each position (default 3; 5 "
                "in --event --json)"},
@@ -214,10 +215,12 @@ int run_position(const ParsedArgs &args) {
   return static_cast<int>(ExitCode::ok);
 }
 
-// Where --event finds the maps: --bundle FILE, --from-server or a folder.
+// Where --event finds the maps and WebAssembly debug files: --bundle FILE
+// (maps only), --from-server or a folder.
 void add_event_artifacts(const ParsedArgs &args,
                          const resolve::EventNeeds &needs,
-                         resolve::ArtifactSet &artifacts) {
+                         resolve::ArtifactSet &artifacts,
+                         resolve::WasmModules &modules) {
   if (auto bundle = args.value("bundle")) {
     artifacts.add_bundle(
         bundle::read_artifact_bundle(util::path_from_utf8(*bundle)), *bundle);
@@ -225,6 +228,7 @@ void add_event_artifacts(const ParsedArgs &args,
   }
   if (!args.has("from-server")) {
     artifacts.add_folder(folder_argument(args, 0));
+    modules.add_folder(folder_argument(args, 0));
     return;
   }
   config::ConfigInputs inputs = config_inputs(args);
@@ -244,6 +248,12 @@ void add_event_artifacts(const ParsedArgs &args,
       session.api(), session.org(), session.project(), needs, artifacts);
   util::log_info("downloaded " + std::to_string(count) +
                  " artifact bundle(s) from Sentry");
+  if (!needs.wasm_images.empty()) {
+    size_t files = resolve::add_server_debug_files(
+        session.api(), session.org(), session.project(), needs, modules);
+    util::log_info("downloaded " + std::to_string(files) +
+                   " WebAssembly debug file(s) from Sentry");
+  }
 }
 
 // Every in-app frame (as Sentry decides it after symbolication) resolved;
@@ -262,9 +272,14 @@ bool event_resolved(const std::vector<resolve::FrameResult> &frames) {
 }
 
 void print_event_frame(const resolve::FrameResult &frame) {
+  std::string where =
+      frame.instruction_addr
+          ? frame.abs_path + " " + util::hex_address(*frame.instruction_addr)
+          : frame.abs_path + ":" + std::to_string(frame.line) + ":" +
+                std::to_string(frame.column);
   std::cout << "at " << (frame.function.empty() ? "?" : frame.function) << " ("
-            << frame.abs_path << ":" << frame.line << ":" << frame.column << ")"
-            << (frame.in_app ? " [in app]" : " [not in app]") << "\n";
+            << where << ")" << (frame.in_app ? " [in app]" : " [not in app]")
+            << "\n";
   if (!frame.original) {
     std::cout << "   not resolved: " << frame.why << "\n";
     return;
@@ -307,10 +322,11 @@ int run_event(const ParsedArgs &args) {
   std::string text = util::read_file(util::path_from_utf8(path));
   resolve::EventNeeds needs = resolve::event_needs(text, path);
   resolve::ArtifactSet artifacts;
-  add_event_artifacts(args, needs, artifacts);
+  resolve::WasmModules modules;
+  add_event_artifacts(args, needs, artifacts, modules);
   bool as_json = args.has("json");
   auto result = resolve::symbolicate_event(
-      text, path, artifacts, context_option(args, as_json ? 5 : 0));
+      text, path, artifacts, modules, context_option(args, as_json ? 5 : 0));
   if (as_json) {
     // The event as Sentry stores it: its own frame order.
     std::cout << util::redact(result.symbolicated_json) << "\n";
@@ -321,7 +337,7 @@ int run_event(const ParsedArgs &args) {
     return frame.original.has_value();
   });
   util::log_info("resolved " + std::to_string(resolved) + " of " +
-                 std::to_string(result.frames.size()) + " JavaScript frames");
+                 std::to_string(result.frames.size()) + " frames");
   return static_cast<int>(event_resolved(result.frames) ? ExitCode::ok
                                                         : ExitCode::failure);
 }

@@ -57,6 +57,10 @@ std::string dif_assemble(std::string_view org, std::string_view project) {
   return endpoint::project(org, project) + "files/difs/assemble/";
 }
 
+std::string debug_files(std::string_view org, std::string_view project) {
+  return endpoint::project(org, project) + "files/dsyms/";
+}
+
 std::string artifact_lookup(std::string_view org, std::string_view project) {
   return endpoint::project(org, project) + "artifact-lookup/";
 }

@@ -24,6 +24,8 @@ std::string chunk_upload(std::string_view org);
 std::string artifact_bundle_assemble(std::string_view org);
 std::string artifact_lookup(std::string_view org, std::string_view project);
 std::string dif_assemble(std::string_view org, std::string_view project);
+// The project's debug files: `?query=<debug id>` lists, `?id=` downloads.
+std::string debug_files(std::string_view org, std::string_view project);
 std::string releases(std::string_view org);
 std::string release(std::string_view org, std::string_view version);
 std::string release_assemble(std::string_view org, std::string_view version);

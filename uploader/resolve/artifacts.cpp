@@ -29,6 +29,8 @@ std::string_view to_string(FoundBy found_by) {
     return "url";
   case FoundBy::map_file:
     return "map-file";
+  case FoundBy::build_id:
+    return "build-id";
   }
   return "url";
 }

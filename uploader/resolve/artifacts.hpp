@@ -26,8 +26,8 @@ struct Artifact {
   std::string origin; // for messages: the folder or bundle it came from
 };
 
-// How a map was found for a file or frame.
-enum class FoundBy { debug_id, url, map_file };
+// How a map (or, for WebAssembly, a debug file) was found for a frame.
+enum class FoundBy { debug_id, url, map_file, build_id };
 
 std::string_view to_string(FoundBy found_by);
 

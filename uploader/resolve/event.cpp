@@ -1,15 +1,23 @@
 #include "uploader/resolve/event.hpp"
 
 #include "uploader/resolve/in_app.hpp"
+#include "uploader/sourcemap/debug_id.hpp"
 #include "uploader/util/error.hpp"
+#include "uploader/util/fs.hpp"
+#include "uploader/util/platform.hpp"
+#include "uploader/util/strings.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
 
 namespace uploader::resolve {
 
 namespace {
 
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 json parse_event(std::string_view text, std::string_view what) {
   json event = json::parse(text, nullptr, false);
@@ -150,6 +158,105 @@ std::map<std::string, std::string> debug_images(const json &event) {
   return ids;
 }
 
+// Every image of `debug_meta.images` (SDK form) or of the `debugmeta`
+// entry (API form), in order: `addr_mode: rel:N` counts in this list.
+std::vector<json> image_list(const json &event) {
+  std::vector<json> images;
+  auto add = [&](const json &meta) {
+    if (meta.is_object() && meta.contains("images") &&
+        meta["images"].is_array()) {
+      for (const auto &image : meta["images"]) {
+        images.push_back(image);
+      }
+    }
+  };
+  if (auto meta = event.find("debug_meta"); meta != event.end()) {
+    add(*meta);
+  }
+  if (auto it = event.find("entries"); it != event.end() && it->is_array()) {
+    for (const auto &entry : *it) {
+      if (entry.is_object() && entry.value("type", "") == "debugmeta" &&
+          entry.contains("data")) {
+        add(entry["data"]);
+      }
+    }
+  }
+  return images;
+}
+
+// A WebAssembly frame as @sentry/wasm writes it: `instruction_addr` (the
+// byte offset into the module) and `addr_mode: "rel:N"`, N the index of a
+// `wasm` image with a code ID. The API spells the keys in camelCase.
+struct WasmFrame {
+  std::uint64_t address = 0;
+  std::string code_id;
+  std::string code_file;
+  std::string debug_id;
+};
+
+std::optional<std::string> string_at(const json &object, const char *snake,
+                                     const char *camel) {
+  for (const char *key : {snake, camel}) {
+    auto it = object.find(key);
+    if (it != object.end() && it->is_string()) {
+      return it->get<std::string>();
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<WasmFrame> wasm_frame(const json &frame,
+                                    const std::vector<json> &images) {
+  if (!frame.is_object()) {
+    return std::nullopt;
+  }
+  auto address = string_at(frame, "instruction_addr", "instructionAddr");
+  auto mode = string_at(frame, "addr_mode", "addrMode");
+  if (!address || !mode || !mode->starts_with("rel:")) {
+    return std::nullopt;
+  }
+  auto offset = util::parse_hex_address(*address);
+  std::size_t index = 0;
+  std::string_view digits = std::string_view(*mode).substr(4);
+  if (!offset || digits.empty() ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos ||
+      digits.size() > 6) {
+    return std::nullopt;
+  }
+  index = std::stoul(std::string(digits));
+  if (index >= images.size() || !images[index].is_object() ||
+      images[index].value("type", "") != "wasm") {
+    return std::nullopt;
+  }
+  const json &image = images[index];
+  auto code_id = string_at(image, "code_id", "codeId");
+  if (!code_id) {
+    return std::nullopt;
+  }
+  WasmFrame out;
+  out.address = *offset;
+  out.code_id = util::ascii_lower(*code_id);
+  out.code_file = string_at(image, "code_file", "codeFile").value_or("");
+  // @sentry/wasm's debug_id is the code ID's first 32 digits plus the age
+  // "0"; Sentry stores the UUID.
+  auto id = sourcemap::DebugId::parse(
+      string_at(image, "debug_id", "debugId")
+          .value_or((out.code_id + std::string(32, '0')).substr(0, 32)));
+  out.debug_id = id ? id->to_string() : "";
+  return out;
+}
+
+// The source lines of a WebAssembly frame, when its file is on this machine.
+void add_local_context(OriginalPosition &original, std::size_t context) {
+  std::error_code ec;
+  fs::path path = util::path_from_utf8(original.source);
+  if (original.line == 0 || !fs::is_regular_file(path, ec)) {
+    return;
+  }
+  add_context(original, util::split_lines(util::read_file(path)),
+              original.line - 1, context);
+}
+
 // The source path as Sentry shows it in `filename`: no scheme such as
 // `webpack://`, no leading `./` or `../` segments.
 std::string clean_filename(std::string source) {
@@ -223,6 +330,70 @@ void write_resolved(json &frame, const FrameKeys &keys, const FrameResult &out,
   }
 }
 
+// Rewrites a WebAssembly frame the way Sentry stores a symbolicated native
+// frame: source file and line, the function DWARF names, the module as its
+// package, and the status.
+void write_resolved_wasm(json &frame, const FrameResult &out,
+                         const std::string &path) {
+  const OriginalPosition &original = *out.original;
+  bool api = frame.contains("instructionAddr");
+  frame[api ? "absPath" : "abs_path"] = original.source;
+  frame["filename"] = path;
+  frame[api ? "lineNo" : "lineno"] = original.line;
+  if (original.column != 0) {
+    frame[api ? "colNo" : "colno"] = original.column;
+  }
+  if (original.name) {
+    frame["function"] = *original.name;
+  }
+  frame["package"] = out.abs_path;
+  frame[api ? "symbolicatorStatus" : "symbolicator_status"] = "symbolicated";
+  FrameKeys keys =
+      api ? FrameKeys{"absPath", "lineNo", "colNo", "inApp", true}
+          : FrameKeys{"abs_path", "lineno", "colno", "in_app", false};
+  write_context(frame, keys, original);
+  if (!api) {
+    if (!frame.contains("data") || !frame["data"].is_object()) {
+      frame["data"] = json::object();
+    }
+    frame["data"]["debug_file"] = out.map_url;
+    frame["data"]["resolved_with"] = std::string(to_string(out.found_by));
+    frame["data"]["symbolicated"] = true;
+  }
+}
+
+FrameResult resolve_wasm_frame(json &frame, const WasmFrame &wasm,
+                               WasmModules &modules, std::size_t context_lines,
+                               bool &changed) {
+  FrameResult out;
+  out.abs_path = wasm.code_file;
+  out.instruction_addr = wasm.address;
+  out.code_id = wasm.code_id;
+  out.found_by = FoundBy::build_id;
+  out.function = frame.value("function", json("")).is_string()
+                     ? frame.value("function", "")
+                     : "";
+  FrameKeys keys = keys_of(frame);
+  out.in_app = sdk_in_app(frame, keys).value_or(false);
+  auto found = modules.locate(wasm.code_id, wasm.address, out.why);
+  if (!found) {
+    return out;
+  }
+  OriginalPosition original;
+  original.source = found->location.abs_path;
+  original.line = found->location.line;
+  original.column = found->location.column;
+  if (!found->location.function.empty()) {
+    original.name = found->location.function;
+  }
+  add_local_context(original, context_lines);
+  out.original = std::move(original);
+  out.map_url = found->origin;
+  write_resolved_wasm(frame, out, found->location.path);
+  changed = true;
+  return out;
+}
+
 } // namespace
 
 EventNeeds event_needs(std::string_view event_json, std::string_view what) {
@@ -231,12 +402,25 @@ EventNeeds event_needs(std::string_view event_json, std::string_view what) {
   needs.release = text_of(event, "release");
   needs.dist = text_of(event, "dist");
   auto images = debug_images(event);
+  auto all_images = image_list(event);
   for (json *value : exception_values(event)) {
     json frames = frames_of(*value);
     if (!frames.is_array()) {
       continue;
     }
     for (const auto &frame : frames) {
+      if (auto wasm = wasm_frame(frame, all_images)) {
+        bool known =
+            std::ranges::any_of(needs.wasm_images, [&](const auto &image) {
+              return image.code_id == wasm->code_id;
+            });
+        if (!known) {
+          needs.wasm_images.push_back(
+              {wasm->code_id, wasm->debug_id, wasm->code_file});
+        }
+        ++needs.wasm_frames;
+        continue;
+      }
       if (!is_js_frame(frame)) {
         continue;
       }
@@ -248,22 +432,24 @@ EventNeeds event_needs(std::string_view event_json, std::string_view what) {
       needs.frames.push_back(std::move(need));
     }
   }
-  if (needs.frames.empty()) {
+  if (needs.frames.empty() && needs.wasm_frames == 0) {
     throw Error("event " + std::string(what) +
-                " has no JavaScript exception frames (frames with abs_path or "
-                "filename, lineno and colno under "
-                "exception.values[].stacktrace)");
+                " has no JavaScript or WebAssembly exception frames (frames "
+                "with abs_path or filename, lineno and colno, or with "
+                "instruction_addr and addr_mode rel:N naming a wasm image, "
+                "under exception.values[].stacktrace)");
   }
   return needs;
 }
 
 EventResult symbolicate_event(std::string_view event_json,
                               std::string_view what, ArtifactSet &artifacts,
-                              std::size_t context_lines) {
+                              WasmModules &modules, std::size_t context_lines) {
   event_needs(event_json, what); // the same checks, the same message
   json event = parse_event(event_json, what);
   std::optional<std::string> release = text_of(event, "release");
   auto images = debug_images(event);
+  auto all_images = image_list(event);
   EventResult result;
   for (json *value : exception_values(event)) {
     auto stacktrace = value->find("stacktrace");
@@ -275,6 +461,11 @@ EventResult symbolicate_event(std::string_view event_json,
     json raw = *stacktrace;
     bool changed = false;
     for (auto &frame : (*stacktrace)["frames"]) {
+      if (auto wasm = wasm_frame(frame, all_images)) {
+        result.frames.push_back(
+            resolve_wasm_frame(frame, *wasm, modules, context_lines, changed));
+        continue;
+      }
       if (!is_js_frame(frame)) {
         continue;
       }

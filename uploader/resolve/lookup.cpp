@@ -101,20 +101,10 @@ struct MapIndex::Node {
     }
     if (token.src_id < map->sources_content.size() &&
         map->sources_content[token.src_id]) {
-      auto lines =
-          util::split_lines(map->sources_content[token.src_id]->decode());
-      std::size_t index = token.src_line;
-      if (index < lines.size()) {
-        position.context_line = lines[index];
-        for (std::size_t i = index > context ? index - context : 0; i < index;
-             ++i) {
-          position.pre_context.push_back(lines[i]);
-        }
-        for (std::size_t i = index + 1;
-             i < lines.size() && i <= index + context; ++i) {
-          position.post_context.push_back(lines[i]);
-        }
-      }
+      add_context(
+          position,
+          util::split_lines(map->sources_content[token.src_id]->decode()),
+          token.src_line, context);
     }
     return position;
   }
@@ -157,6 +147,22 @@ std::vector<std::string> MapIndex::sources_without_content() const {
   std::vector<std::string> out;
   m_root->missing_content(out);
   return out;
+}
+
+void add_context(OriginalPosition &position,
+                 const std::vector<std::string> &lines, std::size_t index,
+                 std::size_t context) {
+  if (index >= lines.size()) {
+    return;
+  }
+  position.context_line = lines[index];
+  for (std::size_t i = index > context ? index - context : 0; i < index; ++i) {
+    position.pre_context.push_back(lines[i]);
+  }
+  for (std::size_t i = index + 1; i < lines.size() && i <= index + context;
+       ++i) {
+    position.post_context.push_back(lines[i]);
+  }
 }
 
 } // namespace uploader::resolve

@@ -24,6 +24,12 @@ struct OriginalPosition {
   std::vector<std::string> post_context;
 };
 
+// Sets the context of `position` from `lines` of its source: line `index`
+// (0-based) and up to `context` lines before and after it.
+void add_context(OriginalPosition &position,
+                 const std::vector<std::string> &lines, std::size_t index,
+                 std::size_t context);
+
 // A parsed source map ready for lookups: regular maps and index maps
 // (`sections`, looked up in the section that covers the position).
 class MapIndex {

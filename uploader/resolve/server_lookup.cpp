@@ -62,4 +62,48 @@ std::size_t add_server_bundles(http::Api &api, const std::string &org,
   return added.size();
 }
 
+std::size_t add_server_debug_files(http::Api &api, const std::string &org,
+                                   const std::string &project,
+                                   const EventNeeds &needs,
+                                   WasmModules &modules) {
+  std::string base = http::endpoint::debug_files(org, project);
+  std::size_t added = 0;
+  for (const auto &image : needs.wasm_images) {
+    if (image.debug_id.empty() || modules.has_debug_file(image.code_id)) {
+      continue;
+    }
+    std::string query = "?query=" + util::encode_query_value(image.debug_id);
+    nlohmann::json list =
+        api.call("GET", base + query, nullptr, "project '" + project + "'");
+    if (!list.is_array()) {
+      throw Error("Sentry answered GET " + api.url(base + query) +
+                  " with something that is not a list of debug files");
+    }
+    for (const auto &item : list) {
+      // The query also matches parts of names: take the exact IDs only.
+      if (!item.is_object() || !item.contains("id") ||
+          (item.value("codeId", "") != image.code_id &&
+           item.value("debugId", "") != image.debug_id)) {
+        continue;
+      }
+      std::string id = item["id"].is_string() ? item["id"].get<std::string>()
+                                              : item["id"].dump();
+      http::Request request;
+      request.url = api.url(base + "?id=" + util::encode_query_value(id));
+      http::Response response = api.send(request);
+      if (!response.transport_error.empty() || response.status != 200) {
+        api.fail(request, response, "debug file " + id);
+      }
+      if (modules.add_module(std::move(response.body),
+                             "debug file " + id + " from Sentry")) {
+        ++added;
+      }
+      if (modules.has_debug_file(image.code_id)) {
+        break;
+      }
+    }
+  }
+  return added;
+}
+
 } // namespace uploader::resolve

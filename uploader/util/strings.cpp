@@ -71,6 +71,32 @@ int hex_digit(char c) {
   return -1;
 }
 
+std::string hex_address(std::uint64_t address) {
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), k_digits[address & 0xf]);
+    address >>= 4;
+  } while (address != 0);
+  return "0x" + digits;
+}
+
+std::optional<std::uint64_t> parse_hex_address(std::string_view text) {
+  if (!(text.starts_with("0x") || text.starts_with("0X")) || text.size() < 3 ||
+      text.size() > 18) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  for (char c : text.substr(2)) {
+    int digit = hex_digit(c);
+    if (digit < 0) {
+      return std::nullopt;
+    }
+    value = value * 16 + static_cast<std::uint64_t>(digit);
+  }
+  return value;
+}
+
 std::string percent_encode(std::string_view text, std::string_view safe) {
   return percent_encode_keeping(text, [safe](char ch) {
     bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||

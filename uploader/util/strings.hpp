@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,13 @@ std::string ascii_lower(std::string_view text);
 
 // The value of one hexadecimal digit (either case), or -1.
 int hex_digit(char c);
+
+// An address as Sentry's frames write `instruction_addr`: "0x1a3".
+std::string hex_address(std::uint64_t address);
+
+// "0x1a3" (either case, at most 16 digits) as a number; nullopt for
+// anything else.
+std::optional<std::uint64_t> parse_hex_address(std::string_view text);
 
 // Percent-encodes (uppercase hex) every byte for which `keep` is false.
 template <typename Keep>
