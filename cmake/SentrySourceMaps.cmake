@@ -94,7 +94,12 @@ DWARF (compile and link with ``-g``), and loses its DWARF once Sentry
 confirmed it.  Give the uploader by ``SENTRY_SOURCEMAPS_EXECUTABLE`` or the
 ``PATH``: under Emscripten's toolchain :command:`find_package` searches only
 Emscripten's sysroot, and building the uploader in the same tree would
-build it for WebAssembly.
+build it for WebAssembly.  A page target that bundles its own script next to
+the module works the same way (``BUNDLE_TARGET page``, with
+``add_dependencies(page <module target>)``): ``examples/emscripten`` does
+that with ``@sentry/browser`` and ``@sentry/wasm``, and
+``sentry-sourcemaps resolve --event`` maps the SDK's WebAssembly frames
+through the uploaded debug file.
 
 Secrets
 ^^^^^^^

@@ -22,88 +22,28 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
 ORG, PROJECT = "demo", "vite-react"
-sys.path.insert(0, str(REPO / "tests" / "browser"))
-import browser_harness  # noqa: E402  (stdlib only)
-
-
-def start_stand_in(store, token):
-    url_file = store / "url"
-    url_file.unlink(missing_ok=True)
-    server = subprocess.Popen(
-        [sys.executable, str(REPO / "tests" / "fake_sentry" / "server.py"), "--port", "0",
-         "--token", "%s=project:releases,org:read" % token, "--org", "%s=%s" % (ORG, PROJECT),
-         "--store-dir", str(store), "--url-file", str(url_file)],
-        stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while not url_file.exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            sys.exit("demo: the Sentry stand-in did not start")
-        time.sleep(0.05)
-    return server, url_file.read_text().strip()
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=10) as r:
-        return json.loads(r.read())
-
-
-def dsn_of(url):
-    """The DSN the stand-in gives the demo project."""
-    for p in get_json(url + "/api/0/fake-sentry/projects/"):
-        if (p["org"], p["slug"]) == (ORG, PROJECT):
-            return p["dsn"]
-    sys.exit("demo: the stand-in has no project %s/%s" % (ORG, PROJECT))
+sys.path.insert(0, str(REPO / "examples"))
+import demo_support  # noqa: E402  (stdlib only)
 
 
 def browser_error(url, dsn, dist, store, uploader):
     """Clicks the throwing button in headless Chromium; prints the SDK's event
     and its stack trace symbolicated by `sentry-sourcemaps resolve --event`."""
-    try:
-        browser_harness.chromium()
-        browser_harness.node()
-        browser_harness.ensure_playwright_core()
-    except browser_harness.BrowserUnavailable as e:
-        print("== real browser: skipped (%s)" % e)
+    if not demo_support.browser_available():
         return True
-    envelope_url = "%s/api/%s/envelope/" % (url, urlsplit(dsn).path.strip("/"))
-    with browser_harness.StaticServer(dist) as static:
-        print("== headless Chromium: %s/, click \"Check out (throws)\"" % static.url, flush=True)
-        try:
-            report = browser_harness.drive(static.url + "/", envelope_url,
-                                           store / "page.png", timeout=60)
-        except RuntimeError as e:
-            print("demo: the browser step failed: %s" % e, file=sys.stderr)
-            return False
-    event_id = json.loads(report["envelope"]["body"])["id"]
-    events = [e for e in get_json(url + "/api/0/fake-sentry/events/")
-              if e.get("event_id") == event_id]
-    if not events:
-        print("demo: event %s did not reach the stand-in" % event_id, file=sys.stderr)
+    try:
+        _, event_file, paths = demo_support.click_in_chromium(
+            url, dsn, dist, store, "Check out (throws)")
+    except demo_support.DemoFailed as e:
+        print("demo: %s" % e, file=sys.stderr)
         return False
-    event = events[0]
-    event_file = store / "event.json"
-    event_file.write_text(json.dumps(event, indent=2))
-    exception = event["exception"]["values"][-1]
-    print("== the SDK reported event %s (saved as %s; screenshot %s)"
-          % (event_id, event_file, store / "page.png"))
-    print("    %s: %s" % (exception.get("type"), exception.get("value")))
-    for image in event.get("debug_meta", {}).get("images", []):
-        print("    debug_meta image %s  %s" % (image.get("debug_id"), image.get("code_file")))
-    print("    as the browser saw it (minified, newest frame first):")
-    for f in reversed(exception.get("stacktrace", {}).get("frames", [])):
-        print("      at %s (%s:%s:%s)" % (f.get("function", "?"), f.get("filename"),
-                                        f.get("lineno"), f.get("colno")))
-    map_requests = [p for p in static.paths if ".map" in p]
+    map_requests = [p for p in paths if ".map" in p]
     print("    requests to the web server: %d, for a .map file: %d"
-          % (len(static.paths), len(map_requests)))
+          % (len(paths), len(map_requests)))
     bundles = sorted(store.glob("*.bundle"))
     command = [str(uploader), "resolve", "--event", str(event_file), "--bundle", str(bundles[-1])]
     print("== sentry-sourcemaps resolve --event %s --bundle %s"
@@ -136,9 +76,9 @@ def main():
     cmake = ["cmake", "--build", str(a.build_dir)]
 
     token = "demo_" + secrets.token_hex(16)  # accepted by this stand-in only
-    server, url = start_stand_in(store, token)
+    server, url = demo_support.start(store, token, ORG, PROJECT)
     try:
-        dsn = dsn_of(url)
+        dsn = demo_support.dsn_of(url, ORG, PROJECT)
         print("== local Sentry stand-in at %s (org %s, project %s, DSN %s)"
               % (url, ORG, PROJECT, dsn))
         # The SDK's DSN is compiled into the bundle: set it on the build tree

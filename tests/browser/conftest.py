@@ -1,9 +1,12 @@
 """Fixtures for the real-browser test: the CMake harness of tests/cmake/e2e,
 the stand-in, the browser tools, and a folder for the test's artefacts."""
+import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -60,6 +63,38 @@ def cmake_project_factory(tmp_path, make_program):
 def fake():
     with FakeSentry(tokens=TOKENS, orgs=ORGS) as s:
         yield s
+
+
+@pytest.fixture
+def click_checkout(fake, artefacts):
+    """Serves a built dist/ on loopback, clicks #checkout in headless Chromium
+    and checks that the SDK's event envelope was accepted and the page showed
+    its id. Returns (drive.cjs's report, the paths the page asked for, the
+    event as the stand-in stored it); the screenshot and the report go to
+    `artefacts`."""
+    def click(dist):
+        project_id = urlsplit(fake.dsn("acme", "web")).path.strip("/")
+        screenshot = artefacts / "page.png"
+        with browser_harness.StaticServer(dist) as static:
+            report = browser_harness.drive(
+                static.url + "/", "%s/api/%s/envelope/" % (fake.url, project_id),
+                screenshot, timeout=60)
+        (artefacts / "browser-report.json").write_text(json.dumps(report, indent=2))
+        assert report["envelope"]["status"] == 200, report
+        event_id = json.loads(report["envelope"]["body"])["id"]
+        assert event_id in report["status"]
+        assert screenshot.stat().st_size > 0
+        assert static.paths, "the page was not loaded from the static server"
+        assert not [p for p in static.paths if ".map" in p], static.paths
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            for event in list(fake.events):
+                if event.get("event_id") == event_id:
+                    return report, static.paths, event
+            time.sleep(0.1)
+        raise AssertionError("event %s did not reach the stand-in within 20 s (got %s)" % (
+            event_id, [e.get("event_id") for e in fake.events]))
+    return click
 
 
 @pytest.fixture

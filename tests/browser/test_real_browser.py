@@ -13,10 +13,8 @@ for. The screenshot and the symbolicated stack trace are kept as artefacts.
 """
 import json
 import re
-import time
 from urllib.parse import urlsplit
 
-from browser_harness import StaticServer, drive
 from cmake_harness import REPO, TOKEN
 from helpers.process import clean_env, run
 
@@ -50,24 +48,14 @@ def injected_debug_ids(dist):
     return ids
 
 
-def wait_for_event(fake, event_id, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for event in list(fake.events):
-            if event.get("event_id") == event_id:
-                return event
-        time.sleep(0.1)
-    raise AssertionError("event %s did not reach the stand-in within %d s (got %s)" % (
-        event_id, timeout, [e.get("event_id") for e in fake.events]))
-
-
 def resolve(uploader, event_file, bundle_file, *extra):
     return run([uploader, "resolve", "--event", event_file, "--bundle", bundle_file, *extra],
                timeout=120)
 
 
 def test_sdk_error_resolves_through_the_uploaded_maps(browser_tools, cmake_project_factory,
-                                                      uploader, fake, tmp_path, artefacts):
+                                                      uploader, fake, tmp_path, artefacts,
+                                                      click_checkout):
     project = cmake_project_factory(EXAMPLE)
     dist = build_and_upload(project, uploader, fake, tmp_path)
 
@@ -82,26 +70,13 @@ def test_sdk_error_resolves_through_the_uploaded_maps(browser_tools, cmake_proje
                 for info in manifest if info["type"] == "minified_source"}
     assert {s: h.get("debug-id") for s, h in uploaded.items()} == ids
 
-    # The browser: load, click, wait for the SDK's event envelope.
-    project_id = urlsplit(fake.dsn("acme", "web")).path.strip("/")
-    screenshot = artefacts / "page.png"
-    with StaticServer(dist) as static:
-        report = drive(static.url + "/", "%s/api/%s/envelope/" % (fake.url, project_id),
-                       screenshot, timeout=60)
-    (artefacts / "browser-report.json").write_text(json.dumps(report, indent=2))
-    assert report["envelope"]["status"] == 200, report
-    event_id = json.loads(report["envelope"]["body"])["id"]
-    assert event_id in report["status"]
-    assert screenshot.stat().st_size > 0
-
-    # Nothing but dist/'s own files was asked for, and no map at all.
-    assert static.paths, "the page was not loaded from the static server"
-    assert not [p for p in static.paths if ".map" in p], static.paths
+    # The browser: load, click, wait for the SDK's event envelope; nothing
+    # but dist/'s own files was asked for, and no map at all.
+    report, _, event = click_checkout(dist)
     others = [r for r in report["requests"]
               if not re.match(r"\w+ http://127\.0\.0\.1:\d+/", r)]
     assert others == [], "the page talked to something other than loopback"
 
-    event = wait_for_event(fake, event_id)
     (artefacts / "event.json").write_text(json.dumps(event, indent=2))
     exception = event["exception"]["values"][-1]
     assert "checkout failed" in exception["value"]

@@ -23,6 +23,20 @@ def em_plus_plus():
     return found
 
 
+def emcmake():
+    found = shutil.which("emcmake")
+    if not found:
+        unavailable("emcmake is not installed (Debian package emscripten; tools/install-deps)")
+    return found
+
+
+def configure_with_emcmake(project, *args, env):
+    """Configures a cmake_harness CMakeProject through Emscripten's toolchain."""
+    return project._run([emcmake(), "cmake", "-S", project.source, "-B", project.binary,
+                         "-G", "Ninja", "-DCMAKE_MAKE_PROGRAM=" + project.make_program, *args],
+                        env, 300)
+
+
 def build_module(source, folder, flags=("-g", "-O1")):
     """Compiles tests/wasm_programs/<source> into `folder`; returns the
     .wasm path."""

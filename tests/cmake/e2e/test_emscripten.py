@@ -3,34 +3,19 @@ configures the project, the build makes divide.js and divide.wasm with
 DWARF, and sentry-upload gives the module a build ID, sends it to Sentry as
 a debug file, and leaves the deployed module without its DWARF, only after
 Sentry's ok."""
-import shutil
-
-import pytest
-
 from cmake_harness import PROJECTS, account, write_env_file
-from helpers.emscripten import custom_sections, section_payload
-from helpers.npm_tools import unavailable
+from helpers.emscripten import configure_with_emcmake, custom_sections, section_payload
 from helpers.process import clean_env
 
 
-@pytest.fixture
-def emcmake():
-    found = shutil.which("emcmake")
-    if not found:
-        unavailable("emcmake is not installed (Debian package emscripten; tools/install-deps)")
-    return found
-
-
 def test_an_emscripten_target_uploads_its_module_and_deploys_it_without_dwarf(
-        cmake_project, uploader, fake, tmp_path, emcmake):
+        cmake_project, uploader, fake, tmp_path):
     project = cmake_project(PROJECTS / "emscripten")
     env_file = write_env_file(tmp_path / ".env.sentry-build-plugin", **account(fake))
     env = clean_env()
-    configured = project._run(
-        [emcmake, "cmake", "-S", project.source, "-B", project.binary, "-G", "Ninja",
-         "-DCMAKE_MAKE_PROGRAM=" + project.make_program,
-         "-DSENTRY_SOURCEMAPS_EXECUTABLE=%s" % uploader,
-         "-DSENTRY_SOURCEMAPS_ENV_FILE=%s" % env_file], env, 300)
+    configured = configure_with_emcmake(
+        project, "-DSENTRY_SOURCEMAPS_EXECUTABLE=%s" % uploader,
+        "-DSENTRY_SOURCEMAPS_ENV_FILE=%s" % env_file, env=env)
     assert configured.returncode == 0, configured.output
 
     built = project.build("divide", env=env)
