@@ -303,9 +303,61 @@ Commands
 
   The target has the properties ``SENTRY_SOURCEMAPS_BUNDLE_TARGET``,
   ``SENTRY_SOURCEMAPS_DIRECTORY``, ``SENTRY_SOURCEMAPS_PENDING_DIR``,
-  ``SENTRY_SOURCEMAPS_STAMP_FILE`` and ``SENTRY_SOURCEMAPS_ENV_FILE``
-  (absolute CMake paths; under a multi-config generator the pending folder
-  and the stamp contain ``$<CONFIG>``, as ``DIRECTORY`` may).
+  ``SENTRY_SOURCEMAPS_STAMP_FILE``, ``SENTRY_SOURCEMAPS_DEPLOY_DIR``,
+  ``SENTRY_SOURCEMAPS_DEPLOY_STAMP`` and ``SENTRY_SOURCEMAPS_ENV_FILE``
+  (absolute CMake paths; under a multi-config generator the pending folder,
+  the stamp and the deploy folder contain ``$<CONFIG>``, as ``DIRECTORY``
+  may).
+
+  Embedding the bundle (a resource compiler, a generated ``.cpp``, an
+  archive): take the files from ``SENTRY_SOURCEMAPS_DEPLOY_DIR``, never from
+  ``<dir>``.  Each run of ``sentry-upload_<name>``, after the upload (or its
+  skip without a token), makes that folder the deployable copy of ``<dir>``:
+  every file but the source maps, without ``sourceMappingURL`` comments and
+  without WebAssembly DWARF.  ``SENTRY_SOURCEMAPS_DEPLOY_STAMP`` is a
+  byproduct of the target, rewritten only when that copy changed: name it in
+  ``DEPENDS`` so the embedding step runs after the upload and only when the
+  copy changed, and add ``add_dependencies(<consumer> sentry-upload_<name>)``
+  for generators that do not order targets by byproducts (Makefiles, Visual
+  Studio, Xcode):
+
+  .. code-block:: cmake
+
+    get_target_property(www sentry-upload_web SENTRY_SOURCEMAPS_DEPLOY_DIR)
+    get_target_property(www_stamp sentry-upload_web SENTRY_SOURCEMAPS_DEPLOY_STAMP)
+    add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/www.tar
+      COMMAND ${CMAKE_COMMAND} -E tar cf ${CMAKE_CURRENT_BINARY_DIR}/www.tar .
+      WORKING_DIRECTORY ${www}
+      DEPENDS ${www_stamp} VERBATIM)
+    add_custom_target(www_archive ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/www.tar)
+    add_dependencies(www_archive sentry-upload_web)
+
+.. command:: sentry_sourcemaps_install
+
+  .. code-block:: cmake
+
+    sentry_sourcemaps_install(<name> DESTINATION <dir>
+      [COMPONENT <component>] [EXCLUDE_FROM_ALL])
+
+  Installs the ``DIRECTORY`` of ``sentry_sourcemaps_add_upload(<name> ...)``
+  (called before it) into ``<dir>`` at ``cmake --install`` and CPack time,
+  whatever happened at build time: every file of the folder except the
+  source maps (``*.map`` and the files a script's ``sourceMappingURL``
+  names), with no ``sourceMappingURL`` comment in a script or stylesheet and
+  no DWARF (``.debug_*``) in a WebAssembly module.  The build folder itself
+  is not changed, so a later upload still finds the maps.  A relative
+  ``<dir>`` is relative to :variable:`CMAKE_INSTALL_PREFIX`; ``DESTDIR`` is
+  honoured, as by :command:`install`, and the files are listed in
+  ``install_manifest.txt``.  Under a multi-config generator the configuration
+  being installed (``cmake --install <dir> --config <config>``) is the one
+  whose folder and stamp are used.
+
+  When the stamp of ``sentry-upload_<name>`` does not confirm the folder as
+  it is now (no token at build time, the upload target did not run, or the
+  bundle was rebuilt since), the install prints one warning naming the
+  bundle and installs the cleaned copy; with ``SENTRY_SOURCEMAPS_REQUIRED``
+  ``ON`` it fails instead and installs nothing of the bundle.  ``COMPONENT``
+  and ``EXCLUDE_FROM_ALL`` are those of :command:`install`.
 
 Example
 ^^^^^^^
@@ -863,9 +915,19 @@ function(_sentry_sourcemaps_add_upload_target command working_dir state_dir
   if(arg_ALL)
     set(all ALL)
   endif()
+  # After the upload (or its skip without a token): the folder's deployable
+  # copy, for steps that embed it. deploy.stamp is rewritten only when that
+  # copy changed, so a step that depends on it re-runs only then.
+  set(deploy_dir "${state_dir}/deploy")
+  set(deploy_stamp "${state_dir}/deploy.stamp")
+  _sentry_sourcemaps_uploader_command(deploy)
+  list(APPEND deploy install --quiet --mirror --done-file "${deploy_stamp}"
+    "${arg_DIRECTORY}" "${deploy_dir}")
   add_custom_target(sentry-upload_${name} ${all}
     COMMAND "${CMAKE_COMMAND}" -E make_directory "${state_dir}"
     COMMAND ${command}
+    COMMAND ${deploy}
+    BYPRODUCTS "${deploy_stamp}"
     WORKING_DIRECTORY "${working_dir}"
     COMMENT "Uploading source maps in ${arg_DIRECTORY} to Sentry (${name})"
     JOB_POOL sentry_sourcemaps_upload
@@ -876,6 +938,9 @@ function(_sentry_sourcemaps_add_upload_target command working_dir state_dir
     SENTRY_SOURCEMAPS_DIRECTORY "${arg_DIRECTORY}"
     SENTRY_SOURCEMAPS_PENDING_DIR "${pending_dir}"
     SENTRY_SOURCEMAPS_STAMP_FILE "${stamp_file}"
+    SENTRY_SOURCEMAPS_DEPLOY_DIR "${deploy_dir}"
+    SENTRY_SOURCEMAPS_DEPLOY_STAMP "${deploy_stamp}"
+    SENTRY_SOURCEMAPS_STATE_DIR "${state_dir}"
     SENTRY_SOURCEMAPS_ENV_FILE "${arg_ENV_FILE}")
   _sentry_sourcemaps_add_to_aggregate(sentry-upload sentry-upload_${name}
     "Uploaded every bundle's source maps to Sentry")
@@ -934,6 +999,76 @@ function(sentry_sourcemaps_add_upload name)
   _sentry_sourcemaps_doctor_command_line(doctor "${env_file_args}")
   _sentry_sourcemaps_add_doctor_target("${doctor}" "${working_dir}")
   message(STATUS "Sentry upload target: sentry-upload_${name} (${arg_DIRECTORY})")
+endfunction()
+
+# --- sentry_sourcemaps_install()
+
+# The install-time code: the uploader's `install` into the destination under
+# DESTDIR and the install prefix, the installed files recorded in
+# install_manifest.txt. Every value is a bracket argument, so paths with
+# quotes, spaces or semicolons arrive as they are; generator expressions in
+# them ($<CONFIG>, the uploader's file) are evaluated per configuration.
+function(_sentry_sourcemaps_install_code out_var destination)
+  get_target_property(directory sentry-upload_${name} SENTRY_SOURCEMAPS_DIRECTORY)
+  get_target_property(stamp sentry-upload_${name} SENTRY_SOURCEMAPS_STAMP_FILE)
+  get_target_property(state_dir sentry-upload_${name} SENTRY_SOURCEMAPS_STATE_DIR)
+  _sentry_sourcemaps_uploader_command(uploader)
+  set(args install --name "${name}" --stamp-file "${stamp}"
+    --manifest "${state_dir}/installed.txt")
+  if(SENTRY_SOURCEMAPS_REQUIRED)
+    list(APPEND args --require-upload)
+  endif()
+  list(APPEND args "${directory}")
+  string(JOIN "\n" code
+    "set(_ssm_command [==[${uploader}]==] [==[${args}]==])"
+    "list(REMOVE_ITEM _ssm_command \"\")"
+    "set(_ssm_destination [==[${destination}]==])"
+    "if(NOT IS_ABSOLUTE \"\${_ssm_destination}\")"
+    "  set(_ssm_destination \"\${CMAKE_INSTALL_PREFIX}/\${_ssm_destination}\")"
+    "endif()"
+    "set(_ssm_destination \"\$ENV{DESTDIR}\${_ssm_destination}\")"
+    "execute_process(COMMAND \${_ssm_command} \"\${_ssm_destination}\""
+    "  RESULT_VARIABLE _ssm_result)"
+    "if(NOT _ssm_result EQUAL 0)"
+    "  message(FATAL_ERROR \"sentry_sourcemaps_install(${name}): the bundle was \""
+    "    \"not installed (sentry-sourcemaps install: \${_ssm_result}; its \""
+    "    \"message is above)\")"
+    "endif()"
+    "file(STRINGS [==[${state_dir}/installed.txt]==] _ssm_installed)"
+    "list(APPEND CMAKE_INSTALL_MANIFEST_FILES \${_ssm_installed})"
+    "")
+  set(${out_var} "${code}" PARENT_SCOPE)
+endfunction()
+
+function(sentry_sourcemaps_install name)
+  list(APPEND CMAKE_MESSAGE_CONTEXT "sentry_sourcemaps_install")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "EXCLUDE_FROM_ALL"
+    "DESTINATION;COMPONENT" "")
+  set(me "sentry_sourcemaps_install(${name})")
+  _sentry_sourcemaps_signature(usage sentry_sourcemaps_install)
+  if(DEFINED arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${me}: unknown argument(s): ${arg_UNPARSED_ARGUMENTS}. "
+      "The signature is: ${usage}")
+  endif()
+  if(NOT TARGET sentry-upload_${name})
+    message(FATAL_ERROR "${me}: no bundle named \"${name}\": "
+      "sentry_sourcemaps_install() installs the DIRECTORY of a "
+      "sentry_sourcemaps_add_upload(${name} BUNDLE_TARGET ... DIRECTORY ...) "
+      "call, which must come first.")
+  endif()
+  if("${arg_DESTINATION}" STREQUAL "")
+    message(FATAL_ERROR "${me} given no DESTINATION.  The signature is: ${usage}")
+  endif()
+  _sentry_sourcemaps_to_cmake_path(arg_DESTINATION)
+  _sentry_sourcemaps_install_code(code "${arg_DESTINATION}")
+  set(install_args "")
+  if(NOT "${arg_COMPONENT}" STREQUAL "")
+    list(APPEND install_args COMPONENT "${arg_COMPONENT}")
+  endif()
+  if(arg_EXCLUDE_FROM_ALL)
+    list(APPEND install_args EXCLUDE_FROM_ALL)
+  endif()
+  install(CODE "${code}" ${install_args})
 endfunction()
 
 list(POP_BACK CMAKE_MESSAGE_CONTEXT)

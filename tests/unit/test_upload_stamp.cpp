@@ -254,4 +254,34 @@ TEST_F(UploadStamp, MissingOrUnreadableStampNeverMatches) {
 }
 
 } // namespace
+TEST_F(UploadStamp, TheStampConfirmsTheFolderItWasWrittenFor) {
+  fs::path stamp = m_base / "stamp";
+  EXPECT_FALSE(stamp_confirms_folder(stamp, m_dir)); // no stamp yet
+  write_stamp(stamp, fingerprint(), {}, {m_dir});
+  EXPECT_TRUE(stamp_confirms_folder(stamp, m_dir));
+  EXPECT_TRUE(stamp_matches(stamp, fingerprint())); // the upload's check
+  // Every file counts, hidden ones and those the upload's walk leaves out.
+  write(".vite/manifest.json", "{}");
+  EXPECT_FALSE(stamp_confirms_folder(stamp, m_dir));
+  write_stamp(stamp, fingerprint(), {}, {m_dir});
+  EXPECT_TRUE(stamp_confirms_folder(stamp, m_dir));
+  write("index.html", "<html>");
+  EXPECT_FALSE(stamp_confirms_folder(stamp, m_dir));
+  fs::remove(m_dir / "index.html");
+  EXPECT_TRUE(stamp_confirms_folder(stamp, m_dir));
+  write("app.js", "b();\n"); // rebuilt
+  EXPECT_FALSE(stamp_confirms_folder(stamp, m_dir));
+}
+
+TEST_F(UploadStamp, AStampWithoutTheFolderConfirmsNothing) {
+  fs::path stamp = m_base / "stamp";
+  write_stamp(stamp, fingerprint()); // as before folders were recorded
+  EXPECT_TRUE(stamp_matches(stamp, fingerprint()));
+  EXPECT_FALSE(stamp_confirms_folder(stamp, m_dir));
+  fs::create_directories(m_base / "other");
+  write_stamp(stamp, fingerprint(), {}, {m_base / "other"});
+  EXPECT_FALSE(stamp_confirms_folder(stamp, m_dir));
+  EXPECT_FALSE(stamp_confirms_folder(stamp, m_base / "missing"));
+}
+
 } // namespace uploader::upload

@@ -2,6 +2,7 @@
 
 #include "uploader/cli/doctor_command.hpp"
 #include "uploader/cli/inject_command.hpp"
+#include "uploader/cli/install_command.hpp"
 #include "uploader/cli/issues_command.hpp"
 #include "uploader/cli/releases_command.hpp"
 #include "uploader/cli/resolve_command.hpp"
@@ -31,6 +32,15 @@ const std::array k_commands{
             "Upload JavaScript files and source maps (and WebAssembly "
             "modules' DWARF) to Sentry and wait until Sentry confirms them",
             "upload [OPTIONS] <PATH>...", upload_options(), true, run_upload},
+    Command{"install",
+            "Copy a bundle folder as it may be deployed: no source map, no "
+            "map comment, no DWARF",
+            "install [OPTIONS] <DIR> <DESTINATION>\n\n"
+            "What sentry_sourcemaps_install() runs at cmake --install and "
+            "CPack time. It\nwarns when --stamp-file does not confirm an "
+            "upload of DIR as it is now\n(--require-upload: fails and "
+            "installs nothing). DIR is never changed.",
+            install_options(), false, run_install},
     Command{"releases",
             "Create and finalize releases, set their commits, record deploys",
             "releases <new|finalize|set-commits|deploy> [OPTIONS] [VERSION]\n"

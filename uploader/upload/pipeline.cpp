@@ -178,12 +178,22 @@ public:
       // compares against.
       write_stamp(*m_request.stamp_file,
                   upload_fingerprint(m_request.plan, stamp_key(m_request)),
-                  sources_read(uploaded));
+                  sources_read(uploaded), root_folders());
     }
     return finish("ok");
   }
 
 private:
+  // The folders among the roots: what `install` later checks against the
+  // stamp.
+  std::vector<fs::path> root_folders() const {
+    std::vector<fs::path> folders;
+    for (const auto &root : m_request.plan.roots) {
+      folders.push_back(util::path_from_utf8(root));
+    }
+    return folders;
+  }
+
   DebugFilePlan plan_debug_files() {
     DebugFilePlan plan = upload::plan_debug_files(m_request.plan);
     log_warnings(plan.warnings);

@@ -6,9 +6,25 @@
 #include "uploader/util/platform.hpp"
 #include "uploader/util/strings.hpp"
 
+#include <algorithm>
+
 namespace uploader::upload {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// The stamp's lines that record a deployed folder: the prefix, the
+// folder_fingerprint, a tab, the folder's real path.
+constexpr std::string_view k_folder_line = "folder ";
+
+std::string folder_key(const fs::path &folder) {
+  std::error_code ec;
+  fs::path real = fs::weakly_canonical(folder, ec);
+  return util::path_to_utf8(ec ? folder : real);
+}
+
+} // namespace
 
 std::string upload_fingerprint(const PlanOptions &options,
                                const std::string &target) {
@@ -44,7 +60,7 @@ bool stamp_matches(const fs::path &stamp, const std::string &fingerprint) {
     return false;
   }
   for (size_t i = 1; i < lines.size(); ++i) {
-    if (lines[i].empty()) {
+    if (lines[i].empty() || lines[i].starts_with(k_folder_line)) {
       continue;
     }
     auto tab = lines[i].find('\t');
@@ -58,7 +74,8 @@ bool stamp_matches(const fs::path &stamp, const std::string &fingerprint) {
 }
 
 void write_stamp(const fs::path &stamp, const std::string &fingerprint,
-                 const bundle::SourcesRead &sources_read) {
+                 const bundle::SourcesRead &sources_read,
+                 const std::vector<fs::path> &folders) {
   if (stamp.has_parent_path()) {
     fs::create_directories(stamp.parent_path());
   }
@@ -68,7 +85,45 @@ void write_stamp(const fs::path &stamp, const std::string &fingerprint,
       text += identity + '\t' + path + '\n';
     }
   }
+  for (const auto &folder : folders) {
+    std::error_code ec;
+    if (fs::is_directory(folder, ec)) {
+      text += std::string(k_folder_line) + folder_fingerprint(folder) + '\t' +
+              folder_key(folder) + '\n';
+    }
+  }
   util::write_file_atomic(stamp, text);
+}
+
+std::string folder_fingerprint(const fs::path &folder) {
+  std::vector<std::pair<std::string, std::string>> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(folder, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code kind;
+    if (it->is_regular_file(kind)) {
+      files.emplace_back(
+          util::path_to_utf8(it->path().lexically_relative(folder)),
+          util::file_identity(it->path()));
+    }
+  }
+  std::ranges::sort(files);
+  util::Sha1 hasher;
+  for (const auto &[path, identity] : files) {
+    hasher.update(path + '\n' + identity + '\n');
+  }
+  return util::to_hex(hasher.finish());
+}
+
+bool stamp_confirms_folder(const fs::path &stamp, const fs::path &folder) {
+  std::error_code ec;
+  if (!fs::is_regular_file(stamp, ec) || !fs::is_directory(folder, ec)) {
+    return false;
+  }
+  std::string wanted = std::string(k_folder_line) + folder_fingerprint(folder) +
+                       '\t' + folder_key(folder);
+  auto lines = util::split_lines(util::read_file(stamp));
+  return std::ranges::find(lines, wanted) != lines.end();
 }
 
 } // namespace uploader::upload

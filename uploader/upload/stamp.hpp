@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace uploader::upload {
 
@@ -24,9 +25,20 @@ bool stamp_matches(const std::filesystem::path &stamp,
 
 // Records `fingerprint` and the source files read into the uploaded maps
 // after a confirmed upload (and after cleanup, so the folder's final state
-// is what the next run compares against).
+// is what the next run compares against), and the folder_fingerprint of
+// each folder in `folders`, for stamp_confirms_folder.
 void write_stamp(const std::filesystem::path &stamp,
                  const std::string &fingerprint,
-                 const bundle::SourcesRead &sources_read = {});
+                 const bundle::SourcesRead &sources_read = {},
+                 const std::vector<std::filesystem::path> &folders = {});
+
+// Every file under `folder`, hidden ones included, by relative path and
+// identity (size, modification time, inode): what was deployed.
+std::string folder_fingerprint(const std::filesystem::path &folder);
+
+// True when `stamp` says that a confirmed upload left `folder` exactly as
+// it is now (no file added, changed or removed since).
+bool stamp_confirms_folder(const std::filesystem::path &stamp,
+                           const std::filesystem::path &folder);
 
 } // namespace uploader::upload

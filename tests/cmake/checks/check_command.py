@@ -21,7 +21,10 @@ def main():
     if len(lines) != 1:
         print("FAIL: expected one upload command, got:\n" + out)
         return 1
-    argv = shlex.split(lines[0].split("&&")[-1].strip())
+    # The line runs `cd <dir> && mkdir && upload && install` (the deployable
+    # copy): take the upload's part.
+    argv = next(shlex.split(part.strip()) for part in lines[0].split("&&")
+                if " upload " in part)
     ok = True
     if not argv[0].endswith(uploader):
         print("FAIL: the upload runs %s, not %s" % (argv[0], uploader))

@@ -60,13 +60,14 @@ class CMakeProject:
         return self._run(cmd, env or clean_env(), timeout)
 
     def commands(self, target, config=None):
-        """The argv of each command building `target` would run (the last one
-        of each `cd ... && a && b` line), from `ninja -t commands`."""
+        """The argv of each command building `target` would run (each of the
+        `a` and `b` of a `cd ... && a && b` line), from `ninja -t commands`."""
         ninja_file = "build-%s.ninja" % config if config else "build.ninja"
         out = subprocess.run([self.make_program, "-C", self.binary, "-f", ninja_file,
                               "-t", "commands", target],
                              capture_output=True, text=True, check=True).stdout
-        return [shlex.split(line.split(" && ")[-1]) for line in out.splitlines()]
+        return [shlex.split(part) for line in out.splitlines()
+                for part in line.split(" && ") if not part.startswith("cd ")]
 
     def files_written(self):
         """Every text file of the build tree CMake or Ninja wrote, plus all output."""

@@ -17,8 +17,8 @@ from cmake_harness import FAKE_UPLOADER, PROJECTS
 from helpers.process import clean_env
 
 EMULATOR = """#!/bin/sh
-# Stands in for wine: records what it is asked to run, then runs it.
-printf '%s\\n' "$@" > "$(dirname "$0")/emulated.txt"
+# Stands in for wine: records (appends) what it is asked to run, then runs it.
+printf '%s\\n' "$@" >> "$(dirname "$0")/emulated.txt"
 exec "$@"
 """
 NO_EMULATOR_WARNING = "CMAKE_CROSSCOMPILING_EMULATOR is not set"

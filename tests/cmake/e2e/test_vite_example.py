@@ -1,17 +1,19 @@
 """examples/vite-react end to end: npm ci, vite build, upload to the stand-in.
 
 Afterwards dist/ holds no .map file and no sourceMappingURL comment, while
-the stand-in holds a map for every script.
+the stand-in holds a map for every script; `cmake --install` and
+`cpack -G TGZ` of the example carry neither.
 """
 import json
 import os
 import re
 import shutil
+import tarfile
 
 import pytest
 
 from cmake_harness import REPO, TOKEN
-from helpers.process import clean_env
+from helpers.process import clean_env, run
 
 EXAMPLE = REPO / "examples" / "vite-react"
 
@@ -82,3 +84,25 @@ def test_example_builds_uploads_and_cleans_dist(npm, cmake_project, uploader, fa
     assert fake.requests == []
     # ...and the bundle is not rebuilt: the upload changed no input of it.
     assert not re.search(r"npm (ci|run build)", again.output), again.output
+
+    # Installed and packaged as deployed: the app, no map, no map comment,
+    # and no warning (Sentry confirmed this very folder).
+    prefix = tmp_path / "prefix"
+    installed = run(["cmake", "--install", str(project.binary), "--prefix", str(prefix)],
+                    env=clean_env(), timeout=300)
+    assert installed.returncode == 0, installed.output
+    assert "warning" not in installed.output.lower(), installed.output
+    www = prefix / "share" / "vite-react" / "www"
+    assert sorted(p.relative_to(www).as_posix() for p in www.rglob("*.js")) == scripts
+    packed = run(["cpack", "-G", "TGZ", "-B", str(tmp_path / "packages")],
+                 cwd=project.binary, env=clean_env(), timeout=300)
+    assert packed.returncode == 0, packed.output
+    [archive] = (tmp_path / "packages").glob("*.tar.gz")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.isfile()]
+        listing = "\n".join("%8d  %s" % (m.size, m.name) for m in members)
+        print("cpack -G TGZ of examples/vite-react (%s):\n%s" % (archive.name, listing))
+        assert [m.name for m in members if m.name.endswith(".map")] == []
+        assert any(m.name.endswith("/share/vite-react/www/index.html") for m in members)
+        for m in members:
+            assert b"sourceMappingURL" not in tar.extractfile(m).read(), m.name
