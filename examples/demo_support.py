@@ -3,6 +3,7 @@ stand-in, started as its own process on 127.0.0.1 with a demo token that
 only it accepts and read back through its inspection API, and the click in
 headless Chromium whose error the page's SDK reports to it."""
 import json
+import os
 import subprocess
 import sys
 import time
@@ -108,3 +109,26 @@ def print_event(found, event_file, screenshot):
         where = ("%s %s" % (f.get("filename"), f["instruction_addr"]) if "instruction_addr" in f
                  else "%s:%s:%s" % (f.get("filename"), f.get("lineno"), f.get("colno")))
         print("      at %s (%s)" % (f.get("function", "?"), where))
+
+
+def sentry_env(**values):
+    """This process's environment without any SENTRY_* variable of the user's,
+    plus `values` (SENTRY_URL=..., SENTRY_AUTH_TOKEN=...)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY_")}
+    env.update(values)
+    return env
+
+
+def resolve_event(uploader, event_file, *args, env=None):
+    """Runs `sentry-sourcemaps resolve --event <file> <args>`, prints its
+    stack trace; returns its stdout, or None (said why) when it failed."""
+    print("== sentry-sourcemaps resolve --event %s %s" % (event_file.name, " ".join(args)),
+          flush=True)
+    resolved = subprocess.run([str(uploader), "resolve", "--event", str(event_file), *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+    sys.stdout.write(resolved.stdout)
+    if resolved.returncode != 0:
+        print("demo: resolve failed (exit %d): %s" % (resolved.returncode,
+                                                     resolved.stderr.strip()), file=sys.stderr)
+        return None
+    return resolved.stdout

@@ -15,7 +15,6 @@ usage: demo.py --build-dir BUILD [--uploader BUILD/uploader/sentry-sourcemaps]
 """
 import argparse
 import json
-import os
 import secrets
 import shutil
 import subprocess
@@ -70,19 +69,14 @@ def browser_error(url, dsn, dist, store, uploader, token):
     except demo_support.DemoFailed as e:
         print("demo: %s" % e, file=sys.stderr)
         return False
-    print("== sentry-sourcemaps resolve --event %s --from-server" % event_file.name, flush=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY_")}
-    env.update(SENTRY_URL=url, SENTRY_READ_TOKEN=token, SENTRY_ORG=ORG, SENTRY_PROJECT=PROJECT)
-    resolved = subprocess.run([str(uploader), "resolve", "--event", str(event_file),
-                               "--from-server"], capture_output=True, text=True, env=env,
-                              timeout=120)
-    sys.stdout.write(resolved.stdout)
-    if resolved.returncode != 0:
-        print("demo: resolve failed (exit %d): %s" % (resolved.returncode,
-                                                     resolved.stderr.strip()), file=sys.stderr)
+    stdout = demo_support.resolve_event(
+        uploader, event_file, "--from-server",
+        env=demo_support.sentry_env(SENTRY_URL=url, SENTRY_READ_TOKEN=token,
+                                    SENTRY_ORG=ORG, SENTRY_PROJECT=PROJECT))
+    if stdout is None:
         return False
     expected = "src/checkout.cpp:%d:" % trap_line()
-    if expected not in resolved.stdout.splitlines()[2]:
+    if expected not in stdout.splitlines()[2]:
         print("demo: the top frame did not resolve to %s" % expected, file=sys.stderr)
         return False
     return True
@@ -128,9 +122,8 @@ def main():
         print("    " + describe(wasm))
         print("    maps: %s" % ", ".join(p.name for p in sorted(dist.glob("*.map"))))
 
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY_")}
-        env.update(SENTRY_URL=url, SENTRY_AUTH_TOKEN=token, SENTRY_ORG=ORG,
-                   SENTRY_PROJECT=PROJECT)
+        env = demo_support.sentry_env(SENTRY_URL=url, SENTRY_AUTH_TOKEN=token,
+                                      SENTRY_ORG=ORG, SENTRY_PROJECT=PROJECT)
         print("== cmake --build %s --target sentry-upload" % example_build, flush=True)
         upload = subprocess.run(cmake + ["--target", "sentry-upload"], env=env)
         if upload.returncode != 0:

@@ -16,7 +16,6 @@ usage: demo.py --build-dir BUILD --example-build-dir BUILD/examples/vite-react
 """
 import argparse
 import json
-import os
 import re
 import secrets
 import shutil
@@ -45,14 +44,7 @@ def browser_error(url, dsn, dist, store, uploader):
     print("    requests to the web server: %d, for a .map file: %d"
           % (len(paths), len(map_requests)))
     bundles = sorted(store.glob("*.bundle"))
-    command = [str(uploader), "resolve", "--event", str(event_file), "--bundle", str(bundles[-1])]
-    print("== sentry-sourcemaps resolve --event %s --bundle %s"
-          % (event_file.name, bundles[-1].name), flush=True)
-    resolved = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    sys.stdout.write(resolved.stdout)
-    if resolved.returncode != 0:
-        print("demo: resolve failed (exit %d): %s" % (resolved.returncode,
-                                                     resolved.stderr.strip()), file=sys.stderr)
+    if demo_support.resolve_event(uploader, event_file, "--bundle", str(bundles[-1])) is None:
         return False
     return not map_requests
 
@@ -93,9 +85,8 @@ def main():
         for m in maps_before:
             print("   ", m)
 
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY_")}
-        env.update(SENTRY_URL=url, SENTRY_AUTH_TOKEN=token, SENTRY_ORG=ORG,
-                   SENTRY_PROJECT=PROJECT)
+        env = demo_support.sentry_env(SENTRY_URL=url, SENTRY_AUTH_TOKEN=token,
+                                      SENTRY_ORG=ORG, SENTRY_PROJECT=PROJECT)
         print("== cmake --build %s --target sentry-upload" % a.build_dir, flush=True)
         upload = subprocess.run(cmake + ["--target", "sentry-upload"], env=env)
         if upload.returncode != 0:

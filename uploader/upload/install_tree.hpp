@@ -9,11 +9,11 @@ namespace uploader::upload {
 // What install_tree did, by path relative to the folder ('/' separators).
 struct InstallResult {
   std::vector<std::filesystem::path> installed; // every file now in place
-  std::vector<std::string> written;    // changed or new ("Installing")
-  std::vector<std::string> up_to_date; // already there, byte for byte
+  std::vector<std::string> written;             // changed or new ("Installing")
+  std::vector<std::string> up_to_date;          // already there, byte for byte
   std::vector<std::string> maps_left_out;
-  std::vector<std::string> comments_removed; // JS/CSS without their comment
-  std::vector<std::string> modules_stripped; // .wasm without DWARF or links
+  std::vector<std::string> comments_removed;   // JS/CSS without their comment
+  std::vector<std::string> modules_stripped;   // .wasm without DWARF or links
   std::vector<std::string> stale_maps_removed; // from an earlier install
   std::vector<std::string> removed; // mirror: files the folder no longer has
 };

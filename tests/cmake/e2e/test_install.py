@@ -156,6 +156,31 @@ def test_embedded_resources_are_made_from_the_deployable_copy(cmake_project, upl
     assert (project.binary / "www_resources.cpp").stat().st_mtime_ns == before
 
 
+def test_multi_config_installs_the_configuration_asked_for(cmake_project, uploader, fake,
+                                                          tmp_path):
+    project = configure_with_env_file(
+        cmake_project(PROJECTS / "install", generator="Ninja Multi-Config"), uploader,
+        tmp_path / ".env.sentry-build-plugin", "-DINSTALL_TEST_DIRECTORY=web/$<CONFIG>/dist",
+        **account(fake))
+    for config in ("Debug", "Release"):
+        built = project.build(config=config)
+        assert built.returncode == 0, built.output
+    uploaded = project.build("sentry-upload", config="Release")
+    assert uploaded.returncode == 0, uploaded.output
+    assert len(fake.bundles) == 1
+
+    release = install(project, "--config", "Release", "--prefix", str(tmp_path / "release"))
+    assert release.returncode == 0, release.output
+    assert WARNING not in release.output, release.output
+    assert_deployable(tree(tmp_path / "release/share/www"))
+    # Debug was never uploaded: its own stamp says so.
+    debug = install(project, "--config", "Debug", "--prefix", str(tmp_path / "debug"))
+    assert debug.returncode == 0, debug.output
+    assert debug.output.count(WARNING) == 1 and "web/Debug/dist" in debug.output
+    assert_deployable(tree(tmp_path / "debug/share/www"))
+    assert maps_under(project.binary / "web/Debug/dist") == BUNDLE_MAPS
+
+
 @pytest.mark.parametrize("call, message", [
     ("no-such-bundle", 'sentry_sourcemaps_install(shop): no bundle named "shop"'),
     ("no-destination", "sentry_sourcemaps_install(web) given no DESTINATION."),
