@@ -940,7 +940,6 @@ function(_sentry_sourcemaps_add_upload_target command working_dir state_dir
     SENTRY_SOURCEMAPS_STAMP_FILE "${stamp_file}"
     SENTRY_SOURCEMAPS_DEPLOY_DIR "${deploy_dir}"
     SENTRY_SOURCEMAPS_DEPLOY_STAMP "${deploy_stamp}"
-    SENTRY_SOURCEMAPS_STATE_DIR "${state_dir}"
     SENTRY_SOURCEMAPS_ENV_FILE "${arg_ENV_FILE}")
   _sentry_sourcemaps_add_to_aggregate(sentry-upload sentry-upload_${name}
     "Uploaded every bundle's source maps to Sentry")
@@ -1011,7 +1010,8 @@ endfunction()
 function(_sentry_sourcemaps_install_code out_var destination)
   get_target_property(directory sentry-upload_${name} SENTRY_SOURCEMAPS_DIRECTORY)
   get_target_property(stamp sentry-upload_${name} SENTRY_SOURCEMAPS_STAMP_FILE)
-  get_target_property(state_dir sentry-upload_${name} SENTRY_SOURCEMAPS_STATE_DIR)
+  # Next to the stamp: the list of what was installed, for the manifest.
+  cmake_path(GET stamp PARENT_PATH state_dir)
   _sentry_sourcemaps_uploader_command(uploader)
   set(args install --name "${name}" --stamp-file "${stamp}"
     --manifest "${state_dir}/installed.txt")
@@ -1045,8 +1045,8 @@ function(sentry_sourcemaps_install name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "EXCLUDE_FROM_ALL"
     "DESTINATION;COMPONENT" "")
   set(me "sentry_sourcemaps_install(${name})")
-  _sentry_sourcemaps_signature(usage sentry_sourcemaps_install)
   if(DEFINED arg_UNPARSED_ARGUMENTS)
+    _sentry_sourcemaps_signature(usage sentry_sourcemaps_install)
     message(FATAL_ERROR "${me}: unknown argument(s): ${arg_UNPARSED_ARGUMENTS}. "
       "The signature is: ${usage}")
   endif()
@@ -1057,6 +1057,7 @@ function(sentry_sourcemaps_install name)
       "call, which must come first.")
   endif()
   if("${arg_DESTINATION}" STREQUAL "")
+    _sentry_sourcemaps_signature(usage sentry_sourcemaps_install)
     message(FATAL_ERROR "${me} given no DESTINATION.  The signature is: ${usage}")
   endif()
   _sentry_sourcemaps_to_cmake_path(arg_DESTINATION)

@@ -61,7 +61,7 @@ def event(url, event_id):
     return found[0] if found else None
 
 
-def browser_available():
+def _browser_available():
     """Whether Chromium, node and playwright-core are there (else says why)."""
     try:
         browser_harness.chromium()
@@ -76,7 +76,10 @@ def browser_available():
 def click_in_chromium(url, dsn, dist, store, button):
     """Serves `dist` on loopback, clicks #checkout in headless Chromium and
     returns (the SDK's event as the stand-in got it, the file it is saved in,
-    the paths the page asked the web server for). Raises DemoFailed."""
+    the paths the page asked the web server for); None, saying why, when the
+    browser tools are missing. Raises DemoFailed."""
+    if not _browser_available():
+        return None
     envelope_url = "%s/api/%s/envelope/" % (url, urlsplit(dsn).path.strip("/"))
     with browser_harness.StaticServer(dist) as static:
         print("== headless Chromium: %s/, click \"%s\"" % (static.url, button), flush=True)
@@ -121,14 +124,13 @@ def sentry_env(**values):
 
 def resolve_event(uploader, event_file, *args, env=None):
     """Runs `sentry-sourcemaps resolve --event <file> <args>`, prints its
-    stack trace; returns its stdout, or None (said why) when it failed."""
+    stack trace and returns it. Raises DemoFailed when it fails."""
     print("== sentry-sourcemaps resolve --event %s %s" % (event_file.name, " ".join(args)),
           flush=True)
     resolved = subprocess.run([str(uploader), "resolve", "--event", str(event_file), *args],
                               capture_output=True, text=True, env=env, timeout=120)
     sys.stdout.write(resolved.stdout)
     if resolved.returncode != 0:
-        print("demo: resolve failed (exit %d): %s" % (resolved.returncode,
-                                                     resolved.stderr.strip()), file=sys.stderr)
-        return None
+        raise DemoFailed("resolve failed (exit %d): %s" % (resolved.returncode,
+                                                          resolved.stderr.strip()))
     return resolved.stdout

@@ -60,26 +60,19 @@ def trap_line():
 
 def browser_error(url, dsn, dist, store, uploader, token):
     """Clicks the trapping button in headless Chromium; prints the SDK's event
-    and its stack trace symbolicated from the debug file Sentry holds."""
-    if not demo_support.browser_available():
-        return True
-    try:
-        _, event_file, _ = demo_support.click_in_chromium(
-            url, dsn, dist, store, "Check out (traps)")
-    except demo_support.DemoFailed as e:
-        print("demo: %s" % e, file=sys.stderr)
-        return False
+    and its stack trace symbolicated from the debug file Sentry holds.
+    Raises DemoFailed."""
+    clicked = demo_support.click_in_chromium(url, dsn, dist, store, "Check out (traps)")
+    if clicked is None:
+        return
+    _, event_file, _ = clicked
     stdout = demo_support.resolve_event(
         uploader, event_file, "--from-server",
         env=demo_support.sentry_env(SENTRY_URL=url, SENTRY_READ_TOKEN=token,
                                     SENTRY_ORG=ORG, SENTRY_PROJECT=PROJECT))
-    if stdout is None:
-        return False
     expected = "src/checkout.cpp:%d:" % trap_line()
     if expected not in stdout.splitlines()[2]:
-        print("demo: the top frame did not resolve to %s" % expected, file=sys.stderr)
-        return False
-    return True
+        raise demo_support.DemoFailed("the top frame did not resolve to %s" % expected)
 
 
 def main():
@@ -141,8 +134,9 @@ def main():
         if dwarf or left or [f["codeId"] for f in held] != [build_id_hex(wasm)]:
             sys.exit("demo: FAILED (deployed DWARF: %s; maps left: %s; build IDs: %s, %s)"
                      % (dwarf, left, [f["codeId"] for f in held], build_id_hex(wasm)))
-        if not browser_error(url, dsn, dist, store, uploader, token):
-            sys.exit("demo: FAILED (the browser's WebAssembly error was not symbolicated)")
+        browser_error(url, dsn, dist, store, uploader, token)
+    except demo_support.DemoFailed as e:
+        sys.exit("demo: FAILED (the browser's WebAssembly error: %s)" % e)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -31,22 +31,19 @@ import demo_support  # noqa: E402  (stdlib only)
 
 def browser_error(url, dsn, dist, store, uploader):
     """Clicks the throwing button in headless Chromium; prints the SDK's event
-    and its stack trace symbolicated by `sentry-sourcemaps resolve --event`."""
-    if not demo_support.browser_available():
-        return True
-    try:
-        _, event_file, paths = demo_support.click_in_chromium(
-            url, dsn, dist, store, "Check out (throws)")
-    except demo_support.DemoFailed as e:
-        print("demo: %s" % e, file=sys.stderr)
-        return False
+    and its stack trace symbolicated by `sentry-sourcemaps resolve --event`.
+    Raises DemoFailed."""
+    clicked = demo_support.click_in_chromium(url, dsn, dist, store, "Check out (throws)")
+    if clicked is None:
+        return
+    _, event_file, paths = clicked
     map_requests = [p for p in paths if ".map" in p]
     print("    requests to the web server: %d, for a .map file: %d"
           % (len(paths), len(map_requests)))
     bundles = sorted(store.glob("*.bundle"))
-    if demo_support.resolve_event(uploader, event_file, "--bundle", str(bundles[-1])) is None:
-        return False
-    return not map_requests
+    demo_support.resolve_event(uploader, event_file, "--bundle", str(bundles[-1]))
+    if map_requests:
+        raise demo_support.DemoFailed("the page asked for %s" % map_requests)
 
 
 def files(dist, pattern):
@@ -92,8 +89,9 @@ def main():
         if upload.returncode != 0:
             sys.exit("demo: sentry-upload failed (exit %d)" % upload.returncode)
         report_upload(store, dist, maps_before)
-        if not browser_error(url, dsn, dist, store, uploader):
-            sys.exit("demo: FAILED (the real browser's error was not symbolicated)")
+        browser_error(url, dsn, dist, store, uploader)
+    except demo_support.DemoFailed as e:
+        sys.exit("demo: FAILED (the real browser's error: %s)" % e)
     finally:
         server.terminate()
         server.wait(timeout=30)

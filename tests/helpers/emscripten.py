@@ -54,12 +54,9 @@ def code_payload_start(data):
     """Where the Code section's payload starts: DWARF addresses in a module
     count from there (computed here, not by the uploader)."""
     at = 8
-    for section_id, _, _, whole in sections(data):
-        if section_id == 10:
-            size_bytes = 1
-            while whole[size_bytes] & 0x80:
-                size_bytes += 1
-            return at + 1 + size_bytes, at + len(whole)
+    for section_id, _, payload, whole in sections(data):
+        if section_id == 10:  # the payload ends where the section does
+            return at + len(whole) - len(payload), at + len(whole)
         at += len(whole)
     raise AssertionError("the module has no Code section")
 
@@ -87,7 +84,8 @@ def llvm_symbolizer(wasm, addresses):
 
 
 def _custom_sections(path):
-    for section_id, name, content, _ in sections(Path(path).read_bytes()):
+    data = path if isinstance(path, bytes) else Path(path).read_bytes()
+    for section_id, name, content, _ in sections(data):
         if section_id == 0:
             yield name, content
 
@@ -99,7 +97,8 @@ def without_dwarf(data):
 
 
 def custom_sections(path):
-    """The names of a module's custom sections, in file order."""
+    """The names of a module's custom sections, in file order (`path` may
+    also be the module's bytes)."""
     return [name for name, _ in _custom_sections(path)]
 
 

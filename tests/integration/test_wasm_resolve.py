@@ -93,12 +93,12 @@ def test_every_code_offset_maps_as_llvm_symbolizer_maps_it(resolve, cli, case_di
 
 def test_the_trap_maps_to_its_line_with_the_inlined_function(resolve, cli, case_dir):
     wasm = injected_module(cli, case_dir, "checkout.cpp", ("-g", "-O2"))
-    start, _ = code_payload_start(wasm.read_bytes())
-    # The one `unreachable` of price_per_item, where checked_ratio traps.
     data = wasm.read_bytes()
-    trap = next(o for o in range(start, len(data)) if data[o] == 0x00 and
-                llvm_symbolizer(wasm, [o - start])[0] and
-                llvm_symbolizer(wasm, [o - start])[0][2] == 7)
+    start, end = code_payload_start(data)
+    # The one `unreachable` of price_per_item, where checked_ratio traps.
+    answers = llvm_symbolizer(wasm, [o - start for o in range(start, end)])
+    trap = next(o for o, answer in zip(range(start, end), answers)
+                if data[o] == 0x00 and answer and answer[2] == 7)
     name = write_event(case_dir, wasm_event(wasm, [trap]))
     result = resolve("--event", name, "--context", "1", "dist")
     assert result.returncode == 0, result.output

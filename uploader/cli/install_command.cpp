@@ -79,11 +79,8 @@ int run_install(const ParsedArgs &args) {
   }
   fs::path folder = util::path_from_utf8(args.positionals[0]);
   fs::path destination = util::path_from_utf8(args.positionals[1]);
+  upload::check_bundle_folder(folder);
   std::error_code ec;
-  if (!fs::is_directory(folder, ec)) {
-    throw Error("the bundle folder " + util::path_to_utf8(folder) +
-                " does not exist: build the bundle target first");
-  }
   if (args.has("require-upload") && !args.has("stamp-file")) {
     throw UsageError("--require-upload needs --stamp-file FILE: the stamp "
                      "the upload writes once Sentry confirmed it");

@@ -110,6 +110,12 @@ std::optional<std::uint32_t> position_of(const json &frame, const char *key) {
   return it->get<std::uint32_t>();
 }
 
+// The frame's `function`, or empty.
+std::string function_of(const json &frame) {
+  auto it = frame.find("function");
+  return it != frame.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 // The SDK's `in_app`, when it sent one.
 std::optional<bool> sdk_in_app(const json &frame, const FrameKeys &keys) {
   auto it = frame.find(keys.in_app);
@@ -124,38 +130,6 @@ bool is_js_frame(const json &frame) {
   return frame.is_object() && frame.contains(keys.abs_path) &&
          frame[keys.abs_path].is_string() && position_of(frame, keys.lineno) &&
          position_of(frame, keys.colno);
-}
-
-void add_images(const json &meta, std::map<std::string, std::string> &ids) {
-  if (!meta.is_object() || !meta.contains("images") ||
-      !meta["images"].is_array()) {
-    return;
-  }
-  for (const auto &image : meta["images"]) {
-    if (image.is_object() && image.value("type", "") == "sourcemap" &&
-        image.contains("code_file") && image["code_file"].is_string() &&
-        image.contains("debug_id") && image["debug_id"].is_string()) {
-      ids[image["code_file"].get<std::string>()] =
-          image["debug_id"].get<std::string>();
-    }
-  }
-}
-
-// `debug_meta.images` (SDK form) or the `debugmeta` entry (API form).
-std::map<std::string, std::string> debug_images(const json &event) {
-  std::map<std::string, std::string> ids;
-  if (auto meta = event.find("debug_meta"); meta != event.end()) {
-    add_images(*meta, ids);
-  }
-  if (auto it = event.find("entries"); it != event.end() && it->is_array()) {
-    for (const auto &entry : *it) {
-      if (entry.is_object() && entry.value("type", "") == "debugmeta" &&
-          entry.contains("data")) {
-        add_images(entry["data"], ids);
-      }
-    }
-  }
-  return ids;
 }
 
 // Every image of `debug_meta.images` (SDK form) or of the `debugmeta`
@@ -182,6 +156,21 @@ std::vector<json> image_list(const json &event) {
     }
   }
   return images;
+}
+
+// The source map images' debug ids by their code_file.
+std::map<std::string, std::string>
+debug_images(const std::vector<json> &images) {
+  std::map<std::string, std::string> ids;
+  for (const auto &image : images) {
+    if (image.is_object() && image.value("type", "") == "sourcemap" &&
+        image.contains("code_file") && image["code_file"].is_string() &&
+        image.contains("debug_id") && image["debug_id"].is_string()) {
+      ids[image["code_file"].get<std::string>()] =
+          image["debug_id"].get<std::string>();
+    }
+  }
+  return ids;
 }
 
 // A WebAssembly frame as @sentry/wasm writes it: `instruction_addr` (the
@@ -216,14 +205,12 @@ std::optional<WasmFrame> wasm_frame(const json &frame,
     return std::nullopt;
   }
   auto offset = util::parse_hex_address(*address);
-  std::size_t index = 0;
   std::string_view digits = std::string_view(*mode).substr(4);
-  if (!offset || digits.empty() ||
-      digits.find_first_not_of("0123456789") != std::string_view::npos ||
-      digits.size() > 6) {
+  if (!offset || digits.empty() || digits.size() > 6 ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos) {
     return std::nullopt;
   }
-  index = std::stoul(std::string(digits));
+  std::size_t index = std::stoul(std::string(digits));
   if (index >= images.size() || !images[index].is_object() ||
       images[index].value("type", "") != "wasm") {
     return std::nullopt;
@@ -301,6 +288,17 @@ void write_context(json &frame, const FrameKeys &keys,
   }
 }
 
+// The SDK form's `data` of a resolved frame: what it was resolved with
+// (the map or debug file, under `key`).
+void mark_symbolicated(json &frame, const char *key, const FrameResult &out) {
+  if (!frame.contains("data") || !frame["data"].is_object()) {
+    frame["data"] = json::object();
+  }
+  frame["data"][key] = out.map_url;
+  frame["data"]["resolved_with"] = std::string(to_string(out.found_by));
+  frame["data"]["symbolicated"] = true;
+}
+
 // Rewrites a resolved frame the way Sentry stores it: original location,
 // context, the map it came from and the in_app Sentry decided.
 void write_resolved(json &frame, const FrameKeys &keys, const FrameResult &out,
@@ -321,12 +319,7 @@ void write_resolved(json &frame, const FrameKeys &keys, const FrameResult &out,
     frame["mapUrl"] = out.map_url;
     frame["map"] = out.map_url.substr(out.map_url.rfind('/') + 1);
   } else {
-    if (!frame.contains("data") || !frame["data"].is_object()) {
-      frame["data"] = json::object();
-    }
-    frame["data"]["sourcemap"] = out.map_url;
-    frame["data"]["resolved_with"] = std::string(to_string(out.found_by));
-    frame["data"]["symbolicated"] = true;
+    mark_symbolicated(frame, "sourcemap", out);
   }
 }
 
@@ -353,12 +346,7 @@ void write_resolved_wasm(json &frame, const FrameResult &out,
           : FrameKeys{"abs_path", "lineno", "colno", "in_app", false};
   write_context(frame, keys, original);
   if (!api) {
-    if (!frame.contains("data") || !frame["data"].is_object()) {
-      frame["data"] = json::object();
-    }
-    frame["data"]["debug_file"] = out.map_url;
-    frame["data"]["resolved_with"] = std::string(to_string(out.found_by));
-    frame["data"]["symbolicated"] = true;
+    mark_symbolicated(frame, "debug_file", out);
   }
 }
 
@@ -370,11 +358,8 @@ FrameResult resolve_wasm_frame(json &frame, const WasmFrame &wasm,
   out.instruction_addr = wasm.address;
   out.code_id = wasm.code_id;
   out.found_by = FoundBy::build_id;
-  out.function = frame.value("function", json("")).is_string()
-                     ? frame.value("function", "")
-                     : "";
-  FrameKeys keys = keys_of(frame);
-  out.in_app = sdk_in_app(frame, keys).value_or(false);
+  out.function = function_of(frame);
+  out.in_app = sdk_in_app(frame, keys_of(frame)).value_or(false);
   auto found = modules.locate(wasm.code_id, wasm.address, out.why);
   if (!found) {
     return out;
@@ -401,8 +386,8 @@ EventNeeds event_needs(std::string_view event_json, std::string_view what) {
   EventNeeds needs;
   needs.release = text_of(event, "release");
   needs.dist = text_of(event, "dist");
-  auto images = debug_images(event);
   auto all_images = image_list(event);
+  auto images = debug_images(all_images);
   for (json *value : exception_values(event)) {
     json frames = frames_of(*value);
     if (!frames.is_array()) {
@@ -448,8 +433,8 @@ EventResult symbolicate_event(std::string_view event_json,
   event_needs(event_json, what); // the same checks, the same message
   json event = parse_event(event_json, what);
   std::optional<std::string> release = text_of(event, "release");
-  auto images = debug_images(event);
   auto all_images = image_list(event);
+  auto images = debug_images(all_images);
   EventResult result;
   for (json *value : exception_values(event)) {
     auto stacktrace = value->find("stacktrace");
@@ -474,9 +459,7 @@ EventResult symbolicate_event(std::string_view event_json,
       out.abs_path = frame[keys.abs_path].get<std::string>();
       out.line = *position_of(frame, keys.lineno);
       out.column = *position_of(frame, keys.colno);
-      out.function = frame.value("function", json("")).is_string()
-                         ? frame.value("function", "")
-                         : "";
+      out.function = function_of(frame);
       std::optional<bool> in_app = sdk_in_app(frame, keys);
       if (auto it = images.find(out.abs_path); it != images.end()) {
         out.debug_id = it->second;

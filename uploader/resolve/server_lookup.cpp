@@ -8,6 +8,22 @@
 
 namespace uploader::resolve {
 
+namespace {
+
+// The body of a GET of `url` (absolute, or a path on the API's server),
+// which must answer 200; `what` names it in the error.
+std::string download(http::Api &api, std::string url, const std::string &what) {
+  http::Request request;
+  request.url = url.find("://") == std::string::npos ? api.url(url) : url;
+  http::Response response = api.send(request);
+  if (!response.transport_error.empty() || response.status != 200) {
+    api.fail(request, response, what);
+  }
+  return std::move(response.body);
+}
+
+} // namespace
+
 std::size_t add_server_bundles(http::Api &api, const std::string &org,
                                const std::string &project,
                                const EventNeeds &needs,
@@ -45,17 +61,10 @@ std::size_t add_server_bundles(http::Api &api, const std::string &org,
       if (!added.insert(id).second) {
         continue;
       }
-      http::Request request;
-      request.url = item["url"].get<std::string>();
-      if (request.url.find("://") == std::string::npos) {
-        request.url = api.url(request.url);
-      }
-      http::Response response = api.send(request);
-      if (!response.transport_error.empty() || response.status != 200) {
-        api.fail(request, response, "artifact bundle " + id);
-      }
+      std::string body = download(api, item["url"].get<std::string>(),
+                                  "artifact bundle " + id);
       artifacts.add_bundle(
-          bundle::parse_artifact_bundle(response.body, "artifact bundle " + id),
+          bundle::parse_artifact_bundle(body, "artifact bundle " + id),
           "artifact bundle " + id + " from Sentry");
     }
   }
@@ -88,13 +97,10 @@ std::size_t add_server_debug_files(http::Api &api, const std::string &org,
       }
       std::string id = item["id"].is_string() ? item["id"].get<std::string>()
                                               : item["id"].dump();
-      http::Request request;
-      request.url = api.url(base + "?id=" + util::encode_query_value(id));
-      http::Response response = api.send(request);
-      if (!response.transport_error.empty() || response.status != 200) {
-        api.fail(request, response, "debug file " + id);
-      }
-      if (modules.add_module(std::move(response.body),
+      std::string body =
+          download(api, base + "?id=" + util::encode_query_value(id),
+                   "debug file " + id);
+      if (modules.add_module(std::move(body),
                              "debug file " + id + " from Sentry")) {
         ++added;
       }

@@ -1,6 +1,7 @@
 #include "uploader/upload/install_tree.hpp"
 
 #include "uploader/discovery/references.hpp"
+#include "uploader/discovery/walk.hpp"
 #include "uploader/upload/cleanup.hpp"
 #include "uploader/util/error.hpp"
 #include "uploader/util/fs.hpp"
@@ -17,38 +18,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool has_suffix(const std::string &path,
-                std::initializer_list<std::string_view> suffixes) {
-  return std::ranges::any_of(suffixes, [&](std::string_view suffix) {
-    return path.ends_with(suffix);
-  });
-}
-
 bool is_script(const std::string &path) {
-  return has_suffix(path, {".js", ".mjs", ".cjs"});
+  return std::ranges::any_of(discovery::k_inject_extensions,
+                             [&](const std::string &extension) {
+                               return path.ends_with("." + extension);
+                             });
 }
 
 bool is_stylesheet(const std::string &path) { return path.ends_with(".css"); }
-
-// Every regular file under `folder`, relative, sorted. Symbolic links to
-// files are taken (their contents are what is deployed); links to folders
-// are not followed, so no loop and nothing from outside is copied.
-std::vector<std::string> files_under(const fs::path &folder) {
-  std::vector<std::string> files;
-  for (auto it = fs::recursive_directory_iterator(folder);
-       it != fs::recursive_directory_iterator(); ++it) {
-    std::error_code ec;
-    if (it->is_regular_file(ec)) {
-      files.push_back(
-          util::path_to_utf8(it->path().lexically_relative(folder)));
-    }
-  }
-  for (auto &file : files) {
-    std::ranges::replace(file, '\\', '/');
-  }
-  std::ranges::sort(files);
-  return files;
-}
 
 // The folder-relative file a script's map comment names, when it is local.
 std::optional<std::string> named_map(const std::string &script,
@@ -95,22 +72,16 @@ std::string deployable_module(const std::string &bytes, bool &stripped) {
   std::string lean =
       wasm::without_sections(bytes, sections, [](const wasm::Section &section) {
         return wasm::is_dwarf_section(section.name) ||
-               section.name == "sourceMappingURL" ||
-               section.name == "external_debug_info";
+               wasm::is_link_section(section.name);
       });
   stripped = lean.size() != bytes.size();
   return lean;
 }
 
-} // namespace
-
-std::string without_map_comments(std::string_view text, bool stylesheet) {
-  return stylesheet ? without_css_map_comment(std::string(text))
-                    : without_source_mapping_url(text);
-}
-
-std::vector<std::string> maps_in_folder(const fs::path &folder) {
-  std::vector<std::string> files = files_under(folder);
+// The files of `files` (all of `folder`'s) that are source maps: every
+// `*.map`, and every file a script's sourceMappingURL comment names.
+std::set<std::string> maps_among(const fs::path &folder,
+                                 const std::vector<std::string> &files) {
   std::set<std::string> present(files.begin(), files.end());
   std::set<std::string> maps;
   for (const auto &file : files) {
@@ -124,21 +95,33 @@ std::vector<std::string> maps_in_folder(const fs::path &folder) {
       }
     }
   }
-  return {maps.begin(), maps.end()};
+  return maps;
 }
 
-InstallResult install_tree(const fs::path &folder, const fs::path &destination,
-                           bool mirror) {
+} // namespace
+
+void check_bundle_folder(const fs::path &folder) {
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) {
     throw Error("the bundle folder " + util::path_to_utf8(folder) +
                 " does not exist: build the bundle target first");
   }
-  std::vector<std::string> maps = maps_in_folder(folder);
-  std::set<std::string> left_out(maps.begin(), maps.end());
+}
+
+std::string without_map_comments(std::string_view text, bool stylesheet) {
+  return stylesheet ? without_css_map_comment(std::string(text))
+                    : without_source_mapping_url(text);
+}
+
+InstallResult install_tree(const fs::path &folder, const fs::path &destination,
+                           bool mirror) {
+  check_bundle_folder(folder);
+  std::vector<std::string> files = util::files_below(folder);
+  std::set<std::string> left_out = maps_among(folder, files);
   InstallResult result;
-  result.maps_left_out = maps;
-  for (const auto &file : files_under(folder)) {
+  result.maps_left_out.assign(left_out.begin(), left_out.end());
+  std::error_code ec;
+  for (const auto &file : files) {
     fs::path target = destination / util::path_from_utf8(file);
     if (left_out.contains(file)) {
       if (fs::remove(target, ec)) {
@@ -174,7 +157,7 @@ InstallResult install_tree(const fs::path &folder, const fs::path &destination,
   }
   if (mirror && fs::is_directory(destination, ec)) {
     std::set<fs::path> keep(result.installed.begin(), result.installed.end());
-    for (const auto &file : files_under(destination)) {
+    for (const auto &file : util::files_below(destination)) {
       fs::path path = destination / util::path_from_utf8(file);
       if (!keep.contains(path) && fs::remove(path, ec)) {
         result.removed.push_back(file);

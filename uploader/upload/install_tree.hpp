@@ -11,16 +11,17 @@ struct InstallResult {
   std::vector<std::filesystem::path> installed; // every file now in place
   std::vector<std::string> written;             // changed or new ("Installing")
   std::vector<std::string> up_to_date;          // already there, byte for byte
-  std::vector<std::string> maps_left_out;
-  std::vector<std::string> comments_removed;   // JS/CSS without their comment
-  std::vector<std::string> modules_stripped;   // .wasm without DWARF or links
+  std::vector<std::string> maps_left_out;    // every `*.map`, and every file a
+                                             // script's sourceMappingURL names
+  std::vector<std::string> comments_removed; // JS/CSS without their comment
+  std::vector<std::string> modules_stripped; // .wasm without DWARF or links
   std::vector<std::string> stale_maps_removed; // from an earlier install
   std::vector<std::string> removed; // mirror: files the folder no longer has
 };
 
-// The files `install_tree` would leave out of `folder`: every `*.map`, and
-// every local file a script's sourceMappingURL comment names.
-std::vector<std::string> maps_in_folder(const std::filesystem::path &folder);
+// Throws Error, saying to build the bundle first, when `folder` is not a
+// folder.
+void check_bundle_folder(const std::filesystem::path &folder);
 
 // Copies every file under `folder` (hidden ones too, as install(DIRECTORY)
 // does) into `destination`, as it should be deployed: no source map, no

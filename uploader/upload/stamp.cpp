@@ -96,21 +96,11 @@ void write_stamp(const fs::path &stamp, const std::string &fingerprint,
 }
 
 std::string folder_fingerprint(const fs::path &folder) {
-  std::vector<std::pair<std::string, std::string>> files;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(folder, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    std::error_code kind;
-    if (it->is_regular_file(kind)) {
-      files.emplace_back(
-          util::path_to_utf8(it->path().lexically_relative(folder)),
-          util::file_identity(it->path()));
-    }
-  }
-  std::ranges::sort(files);
   util::Sha1 hasher;
-  for (const auto &[path, identity] : files) {
-    hasher.update(path + '\n' + identity + '\n');
+  for (const auto &file : util::files_below(folder)) {
+    hasher.update(file + '\n' +
+                  util::file_identity(folder / util::path_from_utf8(file)) +
+                  '\n');
   }
   return util::to_hex(hasher.finish());
 }

@@ -369,6 +369,23 @@ void write_file_atomic(const fs::path &path, std::string_view bytes) {
   staged.commit();
 }
 
+std::vector<std::string> files_below(const fs::path &folder) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(folder, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code kind;
+    if (it->is_regular_file(kind)) {
+      std::string relative =
+          path_to_utf8(it->path().lexically_relative(folder));
+      std::ranges::replace(relative, '\\', '/');
+      files.push_back(std::move(relative));
+    }
+  }
+  std::ranges::sort(files);
+  return files;
+}
+
 std::string file_identity(const fs::path &path) {
   std::error_code error;
   std::optional<FileFacts> facts = file_facts(path, true, error);

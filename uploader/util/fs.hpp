@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace uploader::util {
 
@@ -100,6 +101,13 @@ private:
 // modification time (ns) and inode, following symbolic links; "absent" when
 // it cannot be examined. Cheap change detection for stamps and caches.
 std::string file_identity(const std::filesystem::path &path);
+
+// Every regular file below `folder`, hidden ones too, relative to it with
+// '/' separators, sorted: what a folder deploys. Links to files count
+// (their contents are what is copied); links to folders are not followed,
+// so nothing outside is reached and no loop is walked. Empty when `folder`
+// cannot be read.
+std::vector<std::string> files_below(const std::filesystem::path &folder);
 
 // True if `path` is `folder` or lies below it, comparing whole components
 // (`/a/bc` is not inside `/a/b`). Both should be canonical: this does not

@@ -104,9 +104,7 @@ std::vector<Section> read_sections(std::string_view bytes) {
 
 std::optional<std::string> section_url(std::string_view bytes,
                                        const Section &section) {
-  if (section.id != k_custom_section ||
-      (section.name != "sourceMappingURL" &&
-       section.name != "external_debug_info")) {
+  if (section.id != k_custom_section || !is_link_section(section.name)) {
     return std::nullopt;
   }
   // A length-prefixed URL.
@@ -126,6 +124,10 @@ std::string bad_module_message(std::string_view path,
 
 bool is_dwarf_section(std::string_view name) {
   return name.starts_with(".debug_");
+}
+
+bool is_link_section(std::string_view name) {
+  return name == "sourceMappingURL" || name == "external_debug_info";
 }
 
 ModuleInfo read_module(std::string_view bytes) {

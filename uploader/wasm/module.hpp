@@ -67,6 +67,10 @@ std::string bad_module_message(std::string_view path, const FormatError &error);
 // Whether a custom section holds DWARF.
 bool is_dwarf_section(std::string_view name);
 
+// Whether a custom section links to a file outside the module: a source
+// map (sourceMappingURL) or split DWARF (external_debug_info).
+bool is_link_section(std::string_view name);
+
 // `bytes` with a build_id custom section appended after every other
 // section, as wasm-ld's --build-id and Sentry's wasm-split write it: the
 // payload is `id`'s length (LEB128) and `id`.
