@@ -4,11 +4,14 @@
     python3 bench/run.py --tool build/test/uploader/sentry-sourcemaps [--sizes 20MB,200MB]
 
 Measures `upload --wait` (cold: fresh stand-in; warm: same fixture again to the same
-stand-in) and `inject` (on a fresh copy of the fixture each time), alternating the
-tools, and prints a Markdown table of median wall time and peak RSS.  See README.md.
+stand-in; rebuild: a next build with some files changed, to a stand-in that holds the
+first), each at full speed and through a modelled uplink, and `inject` (on a fresh
+copy of the fixture each time), alternating the tools, and prints a Markdown table of
+median wall time, bytes sent and peak RSS.  See README.md.
 """
 import argparse
 import glob
+import io
 import os
 import platform
 import select
@@ -19,12 +22,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
 import gen_fixture  # noqa: E402
+import link_proxy  # noqa: E402
+import rebuild_fixture  # noqa: E402
 
 FAKE_SENTRY = os.path.join(ROOT, "tests", "fake_sentry", "server.py")
 TOKEN = "bench"
@@ -86,9 +92,11 @@ def native_sentry_cli(path):
 class StandIn:
     """tests/fake_sentry as a subprocess on 127.0.0.1, stopped in bounded time."""
 
-    def __init__(self):
+    def __init__(self, public_url=None):
         cmd = [sys.executable, FAKE_SENTRY, "--host", "127.0.0.1", "--port", "0",
                "--token", "%s=project:releases,org:read" % TOKEN, "--org", "%s=%s" % (ORG, PROJECT)]
+        if public_url:  # the chunk-upload URL it hands out (the link proxy)
+            cmd += ["--chunk-url", public_url]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         self.url = self._read_url(timeout=30)
 
@@ -176,9 +184,13 @@ def measure(cmd, env, cwd):
     return float(fields[0]), int(fields[1]) / 1024.0, int(fields[2]), tail
 
 
+OPERATIONS = ["upload cold", "upload warm", "rebuild", "inject"]
+
+
 class Results:
     def __init__(self):
-        self.samples = {}  # (operation, size, tool) -> [(wall, rss)] or a string reason
+        # (operation, size, link, tool) -> [(wall, rss, bytes sent or None)] or a reason
+        self.samples = {}
 
     def add(self, key, value):
         if isinstance(value, str):
@@ -190,38 +202,90 @@ class Results:
         s = self.samples.get(key)
         if not isinstance(s, list):
             return None
-        return statistics.median(w for w, _ in s), statistics.median(r for _, r in s)
+        sent = [b for _, _, b in s if b is not None]
+        return (statistics.median(w for w, _, _ in s), statistics.median(r for _, r, _ in s),
+                statistics.median(sent) if sent else None)
+
+    def rows(self):
+        """(operation, size, link) in report order."""
+        sizes = list(dict.fromkeys(k[1] for k in self.samples))
+        links = list(dict.fromkeys(k[2] for k in self.samples))
+        rows = dict.fromkeys(k[:3] for k in self.samples)
+        return sorted(rows, key=lambda r: (sizes.index(r[1]), OPERATIONS.index(r[0]),
+                                           links.index(r[2])))
 
     def table(self):
-        rows = ["| operation | size | tool | wall s (median) | peak RSS MiB | ratio |",
-                "|---|---|---|---:|---:|---|"]
-        for op, size, tool in self.keys():
-            s = self.samples[(op, size, tool)]
-            med = self.median((op, size, tool))
-            if med is None:
-                rows.append("| %s | %s | %s | n/a | n/a | %s |" % (op, size, tool, s))
-                continue
-            ratio = "1"
-            base = self.median((op, size, SCLI))
-            if tool != SCLI:
-                ratio = ("wall %.2f×, RSS %.2f×" % (med[0] / base[0], med[1] / base[1])) if base else "n/a"
-            rows.append("| %s | %s | %s | %.2f | %.0f | %s |" % (op, size, tool, med[0], med[1], ratio))
-        return "\n".join(rows) + "\n"
+        out = ["| operation | size | link | wall s sentry-cli | wall s ours | ratio "
+               "| MB sent sentry-cli | MB sent ours | ratio | RSS MiB sentry-cli | RSS MiB ours "
+               "| ratio |",
+               "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for row in self.rows():
+            base, ours = self.median(row + (SCLI,)), self.median(row + (OURS,))
+            cells = list(row)
+            for i, fmt in ((0, "%.2f"), (2, "%.1f"), (1, "%.0f")):
+                scale = 1e6 if i == 2 else 1
+                values = [m[i] / scale if m and m[i] is not None else None for m in (base, ours)]
+                cells += [fmt % v if v is not None else self._why(row, t)
+                          for v, t in zip(values, (SCLI, OURS))]
+                cells.append("%.2f×" % (values[1] / values[0])
+                             if None not in values and values[0] else "")
+            out.append("| " + " | ".join(cells) + " |")
+        return "\n".join(out) + "\n"
 
-    def keys(self):
-        """Rows grouped by size, then operation, sentry-cli first."""
-        sizes = list(dict.fromkeys(k[1] for k in self.samples))
-        ops = ["upload cold", "upload warm", "inject"]
-        return sorted(self.samples, key=lambda k: (sizes.index(k[1]), ops.index(k[0]), k[2] != SCLI))
+    def _why(self, row, tool):
+        s = self.samples.get(row + (tool,))
+        return s if isinstance(s, str) else "-"
 
     def raw(self):
         lines = []
-        for op, size, tool in self.keys():
-            s = self.samples[(op, size, tool)]
-            if isinstance(s, list):
-                lines.append("- %s %s %s: %s" % (op, size, tool, ", ".join(
-                    "%.2fs/%.0fMiB" % (w, r) for w, r in s)))
+        for row in self.rows():
+            for tool in (SCLI, OURS):
+                s = self.samples.get(row + (tool,))
+                if isinstance(s, list):
+                    lines.append("- %s %s %s %s: %s" % (row + (tool, ", ".join(
+                        "%.2fs/%.0fMiB%s" % (w, r, "" if b is None else "/%.1fMB" % (b / 1e6))
+                        for w, r, b in s))))
         return "\n".join(lines) + "\n"
+
+
+class LinkedStandIn:
+    """A fresh stand-in behind the link a tool's requests take: `full` (counted,
+    not paced) or N Mbit/s. The stand-in hands out the proxy's address as the
+    chunk-upload URL, so chunks take the link too."""
+
+    def __init__(self, link):
+        self.proxy = link_proxy.LinkProxy(None if link == "full" else float(link))
+        self.server = StandIn(self.proxy.url)
+        self.proxy.forward_to(self.server.url)
+
+    def __enter__(self):
+        return self.proxy
+
+    def __exit__(self, *exc):
+        self.server.stop()
+        self.proxy.close()
+
+
+def rebuild_target(ours, v2, renamed, work):
+    """The issue's yardstick for a rebuild: the bytes of our v2 bundle's
+    changed entries (JS and map) plus the manifest, central directory and end
+    record. Returns (bytes, bundle bytes)."""
+    out = os.path.join(work, "v2.bundle")
+    subprocess.run([ours, "upload", "--dry-run", "--no-cache", "--bundle-out", out, "-o", ORG,
+                    "-p", PROJECT, "--release", "bench-v2", v2], check=True,
+                   capture_output=True, env=tool_env(os.path.join(work, "home"), None))
+    with open(out, "rb") as f:
+        raw = f.read()
+    infos = sorted(zipfile.ZipFile(io.BytesIO(raw[8:])).infolist(), key=lambda i: i.header_offset)
+    starts = [8 + i.header_offset for i in infos] + [len(raw)]
+    changed = {new.replace(os.sep, "/") for _, new in renamed}
+    total = 0
+    for k, info in enumerate(infos):
+        name = info.filename
+        if name == "manifest.json" or any(name.endswith("/" + c) or name.endswith("/" + c + ".map")
+                                          for c in changed):
+            total += starts[k + 1] - starts[k]
+    return total, len(raw)
 
 
 # ----------------------------------------------------------------------------- benchmark
@@ -239,13 +303,15 @@ class Bench:
     def cleanup(self):
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def command(self, tool, sub, path):
+    def command(self, tool, sub, path, release=RELEASE):
         if sub == "upload":
-            args = ["upload", "--wait", "-o", ORG, "-p", PROJECT, "--release", RELEASE, path]
+            args = ["upload", "--wait", "-o", ORG, "-p", PROJECT, "--release", release, path]
         else:
             args = ["inject", path]
-        prefix = [self.tools[tool], "sourcemaps"] if tool == SCLI else [self.tools[tool]]
-        return prefix + args
+        if tool == SCLI:
+            return [self.tools[tool], "sourcemaps"] + args
+        extra = self.args.our_args.split() if sub == "upload" else []
+        return [self.tools[tool]] + args[:1] + extra + args[1:]
 
     def available(self, tool, sub):
         """Does the tool have this subcommand?  Probed once with --help."""
@@ -266,41 +332,72 @@ class Bench:
         """Alternate which tool goes first, so neither always gets the warmer machine."""
         return [SCLI, OURS] if rep % 2 == 0 else [OURS, SCLI]
 
-    def run(self, key, tool, cmd, env):
+    def run(self, key, tool, cmd, env, proxy=None):
+        if proxy:
+            proxy.take_count()
         wall, rss, code, tail = measure(cmd, env, self.cwd)
+        sent = proxy.take_count() if proxy else None
         if code != 0:
             log("%s failed (exit %d): %s\n%s" % (tool, code, " ".join(cmd), tail))
             self.results.add(key, "failed (exit %d)" % code)
             return False
-        log("%-12s %-6s %-18s %7.2fs %6.0f MiB" % (key[0], key[1], tool, wall, rss))
-        self.results.add(key, (wall, rss))
+        log("%-12s %-6s %-5s %-18s %7.2fs %6.0f MiB%s" % (
+            key[0], key[1], key[2], tool, wall, rss,
+            "" if sent is None else " %8.1f MB sent" % (sent / 1e6)))
+        self.results.add(key + (tool,), (wall, rss, sent))
         return True
 
+    def fresh_cache(self, name):
+        """An empty cache of ours: no local state helps a cold or rebuild run."""
+        cache = os.path.join(self.work, "cache-" + name)
+        shutil.rmtree(cache, ignore_errors=True)
+        return cache
+
     def upload(self, size, fixture):
-        for rep in range(self.args.repeat):
-            for tool in self.order(rep):
-                cold, warm = ("upload cold", size, tool), ("upload warm", size, tool)
-                if not self.available(tool, "upload"):
-                    self.results.add(cold, "n/a")
-                    self.results.add(warm, "n/a")
-                    continue
-                with StandIn() as server:  # fresh and empty: a cold upload
-                    env = tool_env(self.home, server.url)
-                    # Cold also means no local cache of ours: a new, empty one
-                    # for each cold run, kept for the warm run that follows.
-                    cache = os.path.join(self.work, "cache-%d-%s" % (rep, size))
-                    shutil.rmtree(cache, ignore_errors=True)
-                    env["SENTRY_SOURCEMAPS_CACHE"] = cache
-                    cmd = self.command(tool, "upload", fixture)
-                    if self.run(cold, tool, cmd, env):
-                        self.run(warm, tool, cmd, env)
+        for link in self.args.links:
+            for rep in range(self.args.repeat):
+                for tool in self.order(rep):
+                    cold, warm = ("upload cold", size, link), ("upload warm", size, link)
+                    if not self.available(tool, "upload"):
+                        self.results.add(cold + (tool,), "n/a")
+                        self.results.add(warm + (tool,), "n/a")
+                        continue
+                    # A fresh, empty stand-in and an empty cache of ours: a cold
+                    # upload; the warm one follows with both as the cold one left them.
+                    with LinkedStandIn(link) as proxy:
+                        env = tool_env(self.home, proxy.url)
+                        env["SENTRY_SOURCEMAPS_CACHE"] = self.fresh_cache("%d-%s" % (rep, size))
+                        cmd = self.command(tool, "upload", fixture)
+                        if self.run(cold, tool, cmd, env, proxy):
+                            self.run(warm, tool, cmd, env, proxy)
+
+    def rebuild(self, size, v1, v2):
+        """v1 uploaded first (not measured), then v2 under a new release."""
+        for link in self.args.links:
+            for rep in range(self.args.repeat):
+                for tool in self.order(rep):
+                    key = ("rebuild", size, link)
+                    if not self.available(tool, "upload"):
+                        self.results.add(key + (tool,), "n/a")
+                        continue
+                    with LinkedStandIn(link) as proxy:
+                        env = tool_env(self.home, proxy.url)
+                        env["SENTRY_SOURCEMAPS_CACHE"] = self.fresh_cache("v1")
+                        first = measure(self.command(tool, "upload", v1, "bench-v1"), env, self.cwd)
+                        if first[2] != 0:
+                            log("%s: uploading v1 failed:\n%s" % (tool, first[3]))
+                            self.results.add(key + (tool,), "failed (v1)")
+                            continue
+                        env["SENTRY_SOURCEMAPS_CACHE"] = self.fresh_cache("v2")
+                        self.run(key, tool, self.command(tool, "upload", v2, "bench-v2"), env,
+                                 proxy)
 
     def inject(self, size, fixture):
         for rep in range(self.args.repeat):
             for tool in self.order(rep):
-                key = ("inject", size, tool)
+                key = ("inject", size, "-")
                 if not self.available(tool, "inject"):
-                    self.results.add(key, "n/a")
+                    self.results.add(key + (tool,), "n/a")
                     continue
                 # A new copy for each run, all removed only at the end: on
                 # ext4 without a journal the kernel skips inodes freed in the
@@ -376,6 +473,31 @@ def ensure_fixture(fixture_dir, label, seed):
     return path
 
 
+def rebuild_note(results, size, changed_files, target, whole):
+    line = ("rebuild %s: %d JS files (and their maps) changed; target = changed entries + "
+            "manifest + central directory of our v2 bundle = %.2f MB of %.1f MB"
+            % (size, changed_files, target / 1e6, whole / 1e6))
+    for link in dict.fromkeys(k[2] for k in results.samples if k[0] == "rebuild"):
+        ours = results.median(("rebuild", size, link, OURS))
+        if ours and ours[2] is not None:
+            line += "; %s: ours sent %.2f MB = %.2f× target" % (link, ours[2] / 1e6, ours[2] / target)
+    return line
+
+
+def link_notes(results, links):
+    """For paced cold uploads: how close our wall time is to bytes / rate."""
+    notes = []
+    for (op, size, link, tool) in results.samples:
+        if op != "upload cold" or tool != OURS or link == "full":
+            continue
+        med = results.median((op, size, link, tool))
+        if med and med[2]:
+            floor = med[2] / (float(link) * 1e6 / 8)
+            notes.append("cold %s at %s Mbit/s: link floor (our bytes / rate) %.2f s; ours %.2f s "
+                         "= %.2f× the floor" % (size, link, floor, med[0], med[0] / floor))
+    return notes
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tool", help="path to the built sentry-sourcemaps (omit: sentry-cli only)")
@@ -383,11 +505,20 @@ def main(argv=None):
                     "into the cache)")
     ap.add_argument("--sizes", default="20MB,200MB", help="comma-separated total map sizes")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--only", choices=["inject", "upload"])
+    ap.add_argument("--only", default="upload,rebuild,inject",
+                    help="comma-separated: upload, rebuild, inject")
+    ap.add_argument("--link-mbit", default="full,100",
+                    help="comma-separated uplinks: full (no pacing) or Mbit/s")
+    ap.add_argument("--our-args", default="",
+                    help="extra options for our upload, e.g. '--compression-level 6'")
+    ap.add_argument("--rebuild-percent", type=float, default=5.0,
+                    help="share of the JS files (with their maps) the rebuild changes")
     ap.add_argument("--fixture-dir", default=os.path.join(cache_dir(), "fixtures"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out-md", help="also write the table to this file")
     args = ap.parse_args(argv)
+    args.only = {s.strip() for s in args.only.split(",") if s.strip()}
+    args.links = [s.strip() for s in args.link_mbit.split(",") if s.strip()]
 
     scli = native_sentry_cli(args.sentry_cli or install_sentry_cli())
     ours = os.path.abspath(args.tool) if args.tool else None
@@ -403,21 +534,36 @@ def main(argv=None):
     if journal_less_ext4(bench.work):
         filesystem_note = (" The copies are on ext4 without a journal: inject's times rise after "
                            "large deletions (see bench/README.md).")
+    notes = []
     try:
         for size in sizes:
             warm_page_cache(fixtures[size])
-            if args.only in (None, "upload"):
+            if "upload" in args.only:
                 bench.upload(size, fixtures[size])
-            if args.only in (None, "inject"):
+            if "rebuild" in args.only:
+                v2 = fixtures[size] + "-rebuild-%g" % args.rebuild_percent
+                renamed = rebuild_fixture.derive(fixtures[size], v2, args.rebuild_percent,
+                                                 args.seed)
+                warm_page_cache(v2)
+                bench.rebuild(size, fixtures[size], v2)
+                if ours:
+                    target, whole = rebuild_target(ours, v2, renamed, bench.work)
+                    notes.append(rebuild_note(bench.results, size, len(renamed), target, whole))
+                shutil.rmtree(v2, ignore_errors=True)
+            if "inject" in args.only:
                 bench.inject(size, fixtures[size])
     finally:
         bench.cleanup()
+    notes += link_notes(bench.results, args.links)
 
     version = subprocess.run([scli, "--version"], capture_output=True, text=True).stdout.strip()
-    report = ("%s\n\n%s; median of %d runs; %d CPUs; ratio = ours / sentry-cli; RSS floor of the "
-              "measurement (/bin/true) %.1f MiB.%s\n\nRaw runs (wall/peak RSS):\n%s"
+    report = ("%s\n\n%s; median of %d runs; %d CPUs; ratio = ours / sentry-cli; bytes sent = "
+              "everything a tool sent to the server (headers and bodies, counted by the link "
+              "proxy); RSS floor of the measurement (/bin/true) %.1f MiB.%s\n\n%s"
+              "Raw runs (wall/peak RSS/sent):\n%s"
               % (bench.results.table().rstrip(), version, args.repeat, os.cpu_count(), floor,
-                 filesystem_note, bench.results.raw()))
+                 filesystem_note, "".join("- %s\n" % n for n in notes) + ("\n" if notes else ""),
+                 bench.results.raw()))
     print(report)
     if args.out_md:
         with open(args.out_md, "w") as f:

@@ -567,7 +567,8 @@ KILLS = [("request", "options", 1), ("request", "assemble", 1), ("request", "chu
 
 def test_kill_during_upload_delete_after_never_loses_an_unconfirmed_map(
         uploader, sentry, case_dir):
-    # Four chunks sent one by one, and polls before `ok`: every step is a request.
+    # Chunks (at least four) sent one by one, and polls before `ok`: every step
+    # is a request.
     sentry.config.chunk_options = {"chunkSize": 32768, "chunksPerRequest": 1,
                                    "concurrency": 1}
     sentry.config.assemble_polls = 1
@@ -578,9 +579,10 @@ def test_kill_during_upload_delete_after_never_loses_an_unconfirmed_map(
     done = subprocess.run([uploader, *args, str(reference)], cwd=case_dir, env=env,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert [r["endpoint"] for r in sentry.requests] == [
-        "options", "assemble", "chunk", "chunk", "chunk", "chunk", "assemble", "assemble",
-        "assemble"]
+    sent = [r["endpoint"] for r in sentry.requests]
+    chunks = sent.count("chunk")
+    assert chunks >= 4
+    assert sent == ["options", "assemble"] + ["chunk"] * chunks + ["assemble"] * 3
     new = contents(reference)
     maps = [name for name in old if name.endswith(".map")]
     scripts = [name for name in old if name.endswith(".js")]

@@ -2,6 +2,7 @@
 // and the chunks of the written file.
 #include "uploader/bundle/artifact_bundle.hpp"
 #include "uploader/bundle/bundle_reader.hpp"
+#include "uploader/bundle/chunk_layout.hpp"
 #include "uploader/util/fs.hpp"
 #include "uploader/util/hash.hpp"
 
@@ -11,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -317,7 +320,38 @@ class BundleArtifactChunks
     : public BundleArtifact,
       public ::testing::WithParamInterface<std::uint64_t> {};
 
-TEST_P(BundleArtifactChunks, CoverTheFileExactly) {
+// Where each zip entry starts (the manifest is the last one) and where the
+// central directory starts, read from the local headers.
+struct EntrySpans {
+  std::vector<std::pair<std::string, std::uint64_t>> starts;
+  std::uint64_t directory = 0;
+};
+
+EntrySpans entry_spans(const std::string &bytes) {
+  auto le = [&](std::size_t at, int width) {
+    std::uint64_t value = 0;
+    for (int i = width - 1; i >= 0; --i) {
+      value = value << 8 | static_cast<unsigned char>(bytes.at(at + i));
+    }
+    return value;
+  };
+  EntrySpans spans;
+  std::size_t at = 8; // after SYSB + version
+  while (le(at, 4) == 0x04034b50) {
+    std::size_t name_size = le(at + 26, 2);
+    spans.starts.emplace_back(bytes.substr(at + 30, name_size), at);
+    at += 30 + name_size + le(at + 28, 2) + le(at + 18, 4);
+  }
+  spans.directory = at;
+  return spans;
+}
+
+bool is_entry_start(const EntrySpans &spans, std::uint64_t offset) {
+  return std::ranges::any_of(
+      spans.starts, [&](const auto &start) { return start.second == offset; });
+}
+
+TEST_P(BundleArtifactChunks, CoverTheFileAndEndOnlyBetweenEntriesOrWhenFull) {
   std::uint64_t chunk_size = GetParam();
   BuiltBundle built = build(sample(), chunk_size);
   std::string bytes = util::read_file(built.path);
@@ -327,55 +361,145 @@ TEST_P(BundleArtifactChunks, CoverTheFileExactly) {
   EXPECT_EQ(built.size, fs::file_size(built.path));
   EXPECT_EQ(built.checksum, util::to_hex(util::sha1(bytes)));
 
-  std::uint64_t expected_chunks = (bytes.size() + chunk_size - 1) / chunk_size;
-  ASSERT_EQ(built.chunks.size(), expected_chunks);
+  EntrySpans spans = entry_spans(bytes);
+  ASSERT_EQ(spans.starts.size(), 4u);
+  EXPECT_EQ(spans.starts.back().first, "manifest.json");
   std::uint64_t offset = 0;
   for (std::size_t i = 0; i < built.chunks.size(); ++i) {
     const Chunk &chunk = built.chunks[i];
     EXPECT_EQ(chunk.offset, offset) << "chunk " << i;
-    bool last = i + 1 == built.chunks.size();
-    if (!last) {
-      EXPECT_EQ(chunk.size, chunk_size) << "chunk " << i;
-    } else {
-      EXPECT_GT(chunk.size, 0u);
-      EXPECT_LE(chunk.size, chunk_size);
-    }
+    EXPECT_GT(chunk.size, 0u);
+    EXPECT_LE(chunk.size, chunk_size);
     ASSERT_LE(chunk.offset + chunk.size, bytes.size());
     std::string_view slice =
         std::string_view(bytes).substr(static_cast<std::size_t>(chunk.offset),
                                        static_cast<std::size_t>(chunk.size));
     EXPECT_EQ(chunk.sha1, util::to_hex(util::sha1(slice))) << "chunk " << i;
     offset += chunk.size;
+    if (offset < bytes.size()) {
+      EXPECT_TRUE(chunk.size == chunk_size || is_entry_start(spans, offset))
+          << "chunk " << i << " ends at " << offset
+          << ", inside an entry, before it is full";
+    }
   }
   EXPECT_EQ(offset, bytes.size());
+  // The manifest and the central directory never share a chunk with files.
+  EXPECT_TRUE(std::ranges::any_of(built.chunks, [&](const Chunk &chunk) {
+    return chunk.offset == spans.starts.back().second;
+  }));
 }
 
 INSTANTIATE_TEST_SUITE_P(BundleArtifact, BundleArtifactChunks,
                          ::testing::Values(1u, 7u, 64u, 100u, 1024u,
                                            8u * 1024u * 1024u));
 
-TEST_F(BundleArtifact, ChunkSizeEqualToAndJustUnderTheFileSize) {
-  std::uint64_t size = build(sample()).size;
-  ASSERT_GT(size, 2u);
+TEST_F(BundleArtifact, TheChunkSizeDoesNotChangeTheBundle) {
+  BuiltBundle reference = build(sample(), 8 * 1024 * 1024, "reference.bundle");
+  for (std::uint64_t chunk_size : {1u, 100u, 1024u}) {
+    BuiltBundle other =
+        build(sample(), chunk_size, std::to_string(chunk_size) + ".bundle");
+    EXPECT_EQ(other.checksum, reference.checksum) << chunk_size;
+    EXPECT_EQ(other.debug_id, reference.debug_id) << chunk_size;
+  }
+}
 
-  BuiltBundle exact = build(sample(), size);
-  ASSERT_EQ(exact.chunks.size(), 1u);
-  EXPECT_EQ(exact.chunks[0].offset, 0u);
-  EXPECT_EQ(exact.chunks[0].size, size);
-  EXPECT_EQ(exact.chunks[0].sha1, exact.checksum);
+// Bytes that do not compress, so an entry's size is its file's size.
+std::string noise(std::uint64_t seed, std::size_t size) {
+  std::string out(size, '\0');
+  std::uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+  for (char &c : out) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x >> 24);
+  }
+  return out;
+}
 
-  BuiltBundle under = build(sample(), size - 1);
-  ASSERT_EQ(under.chunks.size(), 2u);
-  EXPECT_EQ(under.chunks[0].size, size - 1);
-  EXPECT_EQ(under.chunks[1].offset, size - 1);
-  EXPECT_EQ(under.chunks[1].size, 1u);
-  std::string bytes = util::read_file(under.path);
-  EXPECT_EQ(under.chunks[1].sha1,
-            util::to_hex(util::sha1(std::string_view(bytes).substr(
-                static_cast<std::size_t>(size - 1)))));
-  // The chunking does not change the bundle itself.
-  EXPECT_EQ(under.checksum, exact.checksum);
-  EXPECT_EQ(under.debug_id, exact.debug_id);
+// A bundler's next build: a few files change and get new hashed names, so
+// they also move in the bundle's URL order; every other file keeps its
+// bytes. What Sentry lacks afterwards is the changed files, the groups of
+// small files they left or joined, and the manifest with the directory.
+TEST_F(BundleArtifact, ANextBuildSharesTheChunksOfItsUnchangedFiles) {
+  constexpr std::uint64_t k_chunk_size = 128 * 1024;
+  constexpr std::size_t k_files = 120;
+  const std::set<std::size_t> changed = {3, 17, 40, 41, 77, 118};
+  auto size_of = [](std::size_t i) -> std::size_t {
+    // Small files, files of a few chunks' groups and files over a chunk.
+    return i % 10 == 0 ? 150 * 1024 + i : 100 + (i * 7919) % (40 * 1024);
+  };
+  auto inputs_for = [&](bool next_build) {
+    std::vector<BundleInput> inputs;
+    for (std::size_t i = 0; i < k_files; ++i) {
+      bool renamed = next_build && changed.contains(i);
+      std::string name = "assets/file" + std::to_string(i) + "-" +
+                         (renamed ? "v2" : "v1") + ".js";
+      std::string dir = next_build ? "next/" : "first/";
+      inputs.push_back(
+          {write(dir + name, noise(renamed ? i + 1000 : i, size_of(i))),
+           "~/" + name,
+           SourceFileType::minified_source,
+           {}});
+    }
+    return inputs;
+  };
+  BuiltBundle first = build(inputs_for(false), k_chunk_size, "first.bundle");
+  BuiltBundle again = build(inputs_for(false), k_chunk_size, "again.bundle");
+  BuiltBundle next = build(inputs_for(true), k_chunk_size, "next.bundle");
+  ASSERT_EQ(again.checksum, first.checksum);
+  ASSERT_EQ(again.chunks.size(), first.chunks.size());
+
+  std::set<std::string> held;
+  for (const Chunk &chunk : first.chunks) {
+    held.insert(chunk.sha1);
+  }
+  std::string bytes = util::read_file(next.path);
+  EntrySpans spans = entry_spans(bytes);
+  ASSERT_EQ(spans.starts.size(), k_files + 1);
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> extent;
+  for (std::size_t i = 0; i < spans.starts.size(); ++i) {
+    std::uint64_t end = i + 1 < spans.starts.size() ? spans.starts[i + 1].second
+                                                    : spans.directory;
+    extent[spans.starts[i].first] = {spans.starts[i].second, end};
+  }
+
+  std::uint64_t changed_bytes = bytes.size() - extent["manifest.json"].first;
+  for (std::size_t i : changed) {
+    auto [begin, end] =
+        extent["files/_/_/assets/file" + std::to_string(i) + "-v2.js"];
+    ASSERT_GT(end, begin) << i;
+    changed_bytes += end - begin;
+  }
+  std::uint64_t new_bytes = 0;
+  for (const Chunk &chunk : next.chunks) {
+    EXPECT_LE(chunk.size, k_chunk_size);
+    if (!held.contains(chunk.sha1)) {
+      new_bytes += chunk.size;
+    }
+  }
+  // Every chunk of an unchanged large file is one Sentry already holds.
+  for (std::size_t i = 0; i < k_files; i += 10) {
+    if (changed.contains(i)) {
+      continue;
+    }
+    auto [begin, end] =
+        extent["files/_/_/assets/file" + std::to_string(i) + "-v1.js"];
+    for (const Chunk &chunk : next.chunks) {
+      if (chunk.offset >= begin && chunk.offset + chunk.size <= end) {
+        EXPECT_TRUE(held.contains(chunk.sha1))
+            << "file " << i << " chunk at " << chunk.offset;
+      }
+      // (The 8-byte SYSB header goes with the first entry.)
+      EXPECT_FALSE(chunk.offset > 0 && chunk.offset < begin &&
+                   chunk.offset + chunk.size > begin)
+          << "a chunk runs into large file " << i;
+    }
+  }
+  // Each change re-sends at most the two groups of small files around it.
+  ChunkLayoutRule rule;
+  EXPECT_GE(new_bytes, changed_bytes);
+  EXPECT_LE(new_bytes, changed_bytes + changed.size() * 2 * rule.group_max);
+  EXPECT_LT(new_bytes, next.size / 3);
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "uploader/bundle/artifact_bundle.hpp"
 
+#include "uploader/bundle/chunk_layout.hpp"
+#include "uploader/bundle/chunked_file.hpp"
 #include "uploader/bundle/zip_writer.hpp"
 #include "uploader/sourcemap/debug_id.hpp"
 #include "uploader/util/error.hpp"
@@ -7,9 +9,6 @@
 #include "uploader/util/hash.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <deque>
 #include <future>
 #include <set>
@@ -17,76 +16,6 @@
 namespace uploader::bundle {
 
 namespace {
-
-// Receives the bundle's bytes, writes them to disk and hashes the whole
-// file and every chunk in the same pass.
-class ChunkingFile {
-public:
-  ChunkingFile(const std::filesystem::path &path, std::uint64_t chunk_size)
-      : m_path(path), m_chunk_size(chunk_size) {
-    m_file = util::open_stdio(path, "wb");
-    if (m_file == nullptr) {
-      throw Error("cannot create bundle file '" + path.string() +
-                  "': " + std::strerror(errno));
-    }
-    std::setvbuf(m_file, nullptr, _IOFBF, 1 << 20);
-  }
-  ~ChunkingFile() {
-    if (m_file != nullptr) {
-      std::fclose(m_file);
-    }
-  }
-
-  void write(std::string_view bytes) {
-    if (std::fwrite(bytes.data(), 1, bytes.size(), m_file) != bytes.size()) {
-      throw Error("cannot write bundle file '" + m_path.string() +
-                  "': " + std::strerror(errno));
-    }
-    m_whole.update(bytes);
-    while (!bytes.empty()) {
-      auto room = static_cast<size_t>(m_chunk_size - m_in_chunk);
-      std::string_view part = bytes.substr(0, room);
-      m_chunk.update(part);
-      m_in_chunk += part.size();
-      bytes.remove_prefix(part.size());
-      if (m_in_chunk == m_chunk_size) {
-        close_chunk();
-      }
-    }
-  }
-
-  void finish(BuiltBundle &bundle) {
-    if (m_in_chunk > 0) {
-      close_chunk();
-    }
-    if (std::fclose(m_file) != 0) {
-      m_file = nullptr;
-      throw Error("cannot write bundle file '" + m_path.string() + "'");
-    }
-    m_file = nullptr;
-    bundle.path = m_path;
-    bundle.size = m_offset;
-    bundle.checksum = util::to_hex(m_whole.finish());
-    bundle.chunks = std::move(m_chunks);
-  }
-
-private:
-  void close_chunk() {
-    m_chunks.push_back({util::to_hex(m_chunk.finish()), m_offset, m_in_chunk});
-    m_offset += m_in_chunk;
-    m_in_chunk = 0;
-    m_chunk = util::Sha1();
-  }
-
-  std::filesystem::path m_path;
-  std::FILE *m_file = nullptr;
-  std::uint64_t m_chunk_size;
-  std::uint64_t m_in_chunk = 0;
-  std::uint64_t m_offset = 0;
-  util::Sha1 m_whole;
-  util::Sha1 m_chunk;
-  std::vector<bundle::Chunk> m_chunks;
-};
 
 struct PreparedFile {
   std::string contents;
@@ -121,11 +50,23 @@ std::string unique_path(std::set<std::string> &used, const std::string &path) {
 
 BuiltBundle write_artifact_bundle(std::vector<BundleInput> inputs,
                                   const BundleSettings &settings,
-                                  const std::filesystem::path &out) {
+                                  const std::filesystem::path &out,
+                                  const ChunkReady &on_chunk) {
   std::ranges::stable_sort(inputs, {}, &BundleInput::url);
-  ChunkingFile file(out, settings.chunk_size);
+  ChunkedFile file(out, settings.chunk_size, on_chunk);
   file.write(std::string_view("SYSB\x02\0\0\0", 8));
   ZipWriter zip([&](std::string_view bytes) { file.write(bytes); });
+  ChunkLayout layout(settings.chunk_size);
+  auto add_entry = [&](const ZipEntry &entry) {
+    EntryCuts cuts = layout.place(local_entry_size(entry), entry.crc32);
+    if (cuts.before) {
+      file.cut();
+    }
+    zip.add(entry);
+    if (cuts.after) {
+      file.cut();
+    }
+  };
 
   int level = settings.compression_level;
   MapRewriter rewriter(settings.map_rewrite);
@@ -168,17 +109,24 @@ BuiltBundle write_artifact_bundle(std::vector<BundleInput> inputs,
     bundle_id.update(prepared.contents);
     bundle_id.update(debug_name(input.type));
     hash_headers(bundle_id, input.headers);
-    zip.add(prepared.entry);
+    add_entry(prepared.entry);
   }
 
   ManifestAttributes attributes = settings.attributes;
   attributes.debug_id =
       sourcemap::debug_id_from_digest(bundle_id.finish()).to_string();
   bundle.debug_id = attributes.debug_id;
+  // The manifest and the central directory change with every file: they
+  // get the last chunk(s) of their own.
+  file.cut();
   zip.add(make_zip_entry("manifest.json",
                          manifest_json(bundle.files, attributes), level));
   zip.finish();
-  file.finish(bundle);
+  ChunkedFileSummary written = file.finish();
+  bundle.path = out;
+  bundle.size = written.size;
+  bundle.checksum = std::move(written.checksum);
+  bundle.chunks = std::move(written.chunks);
   bundle.sources_read = rewriter.sources_read();
   return bundle;
 }

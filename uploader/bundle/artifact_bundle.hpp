@@ -1,6 +1,7 @@
 #pragma once
 
 #include "uploader/bundle/chunk.hpp"
+#include "uploader/bundle/chunked_file.hpp"
 #include "uploader/bundle/manifest.hpp"
 #include "uploader/bundle/map_rewrite.hpp"
 
@@ -45,13 +46,17 @@ struct BuiltBundle {
 
 // Writes `SYSB` + version 2 + a deterministic zip of `inputs` (sorted by
 // URL, `manifest.json` last) to `out`, hashing the whole file and each
-// `chunk_size` slice as it goes. Files are read and compressed on
-// `threads` workers but only a few are held in memory at once. The bundle
-// id is sentry-cli's: SHA-1 over each file's URL, contents, type and
-// headers, as a version-5 UUID.
+// chunk as it goes. Chunks end between entries (ChunkLayout), so a file
+// that did not change gives the same chunk as in any earlier build; none is
+// larger than `chunk_size`. `on_chunk` hears of each chunk as soon as it
+// is in `out`, so it can be sent while later files are still compressed. Files
+// are read and compressed on `threads` workers but only a few are held in
+// memory at once. The bundle id is sentry-cli's: SHA-1 over each file's URL,
+// contents, type and headers, as a version-5 UUID.
 BuiltBundle write_artifact_bundle(std::vector<BundleInput> inputs,
                                   const BundleSettings &settings,
-                                  const std::filesystem::path &out);
+                                  const std::filesystem::path &out,
+                                  const ChunkReady &on_chunk = {});
 
 // Splits `inputs` into groups whose uncompressed sizes stay under
 // `max_bytes` (a map and its JS stay together when they arrive adjacent).

@@ -63,6 +63,11 @@ ZipEntry make_zip_entry(std::string name, std::string_view data, int level) {
   return entry;
 }
 
+std::uint64_t local_entry_size(const ZipEntry &entry) {
+  constexpr std::uint64_t k_local_header_size = 30;
+  return k_local_header_size + entry.name.size() + entry.payload.size();
+}
+
 ZipWriter::ZipWriter(Sink sink) : m_sink(std::move(sink)) {}
 
 void ZipWriter::emit(std::string_view bytes) {

@@ -24,6 +24,9 @@ struct ZipEntry {
 // storing when compression would not make it smaller, as zip tools do.
 ZipEntry make_zip_entry(std::string name, std::string_view data, int level);
 
+// The bytes ZipWriter::add writes for `entry`: local header, name, data.
+std::uint64_t local_entry_size(const ZipEntry &entry);
+
 // A deterministic zip writer: every entry gets the same timestamp
 // (1980-01-01 00:00, the zip epoch), entries are written in the order they
 // are added, and nothing machine-specific is recorded, so identical input

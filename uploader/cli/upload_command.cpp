@@ -108,6 +108,9 @@ constexpr std::array k_upload_options{
                "Requests in flight (default: what the server allows)"},
     OptionSpec{"no-cache", 0, Arity::flag, "",
                "Rebuild the bundle even if the files have not changed"},
+    OptionSpec{"compression-level", 0, Arity::value, "1-12",
+               "Deflate level of the bundle's files (default 1, fastest; "
+               "6 sends about 10 % fewer bytes, as few as sentry-cli)"},
     OptionSpec{"create-release", 0, Arity::flag, "",
                "Create the release before the upload (default: only when "
                "the server or --set-commits needs it)"},
@@ -244,6 +247,14 @@ void read_run_settings(const ParsedArgs &args, upload::UploadRequest &r) {
   }
   if (auto n = integer_option(args, "concurrency")) {
     r.bundles.concurrency = static_cast<size_t>(*n);
+  }
+  if (auto level = integer_option(args, "compression-level")) {
+    if (*level < 1 || *level > 12) {
+      throw UsageError("option '--compression-level' needs a level from 1 "
+                       "(fastest) to 12 (smallest), not '" +
+                       std::to_string(*level) + "'");
+    }
+    r.bundles.compression_level = static_cast<int>(*level);
   }
   if (auto out = args.value("bundle-out")) {
     r.bundles.bundle_out = util::path_from_utf8(*out);

@@ -1,6 +1,10 @@
 #include "uploader/http/assemble.hpp"
 
 #include "uploader/util/error.hpp"
+#include "uploader/util/hash.hpp"
+
+#include <algorithm>
+#include <random>
 
 namespace uploader::http {
 
@@ -104,6 +108,38 @@ AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
     api.fail(http_request, response, what);
   }
   return parse_assemble_response(response.body);
+}
+
+namespace {
+
+// 160 random bits: a chunk no one can have uploaded.
+std::string unheld_chunk() {
+  std::random_device random;
+  std::string seed;
+  for (int i = 0; i < 8; ++i) {
+    seed += std::to_string(random()) + ".";
+  }
+  return util::to_hex(util::sha1(seed));
+}
+
+} // namespace
+
+std::optional<std::vector<std::string>>
+query_missing_chunks(Api &api, std::string_view org,
+                     const AssembleRequest &target,
+                     const std::vector<std::string> &chunks) {
+  AssembleRequest probe = target;
+  probe.checksum = unheld_chunk();
+  probe.chunks = chunks;
+  probe.chunks.push_back(probe.checksum);
+  AssembleResponse response = assemble_artifact_bundle(api, org, probe);
+  auto &missing = response.missing_chunks;
+  auto sentinel = std::ranges::find(missing, probe.checksum);
+  if (response.state != AssembleState::not_found || sentinel == missing.end()) {
+    return std::nullopt;
+  }
+  missing.erase(sentinel);
+  return std::move(missing);
 }
 
 AssembleResponse

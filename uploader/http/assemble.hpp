@@ -36,6 +36,18 @@ std::string_view to_string(AssembleState state);
 AssembleResponse assemble_artifact_bundle(Api &api, std::string_view org,
                                           const AssembleRequest &request);
 
+// Asks the artifact-bundle assemble endpoint which of `chunks` the
+// organization lacks, without assembling anything: the list also names one
+// chunk nobody holds (a random SHA-1, sent as the checksum too), and Sentry
+// reports missing chunks before it looks at anything else
+// (organization_artifactbundle_assemble.py), so it can only answer
+// `not_found`. `target` gives the projects, release and dist. Returns
+// std::nullopt when the answer is anything else: this server cannot say.
+std::optional<std::vector<std::string>>
+query_missing_chunks(Api &api, std::string_view org,
+                     const AssembleRequest &target,
+                     const std::vector<std::string> &chunks);
+
 // Sends one legacy release-bundle assemble request (Sentry before 23.6):
 // POST /organizations/{org}/releases/{version}/assemble/ with only the
 // checksum and chunks. A 404 means the release does not exist.

@@ -61,7 +61,8 @@ std::string bundle_key(const std::string &files_key, size_t index,
                        const http::ChunkUploadOptions &options,
                        const bundle::BundleSettings &settings) {
   const auto &a = settings.attributes;
-  std::string text = files_key + "\n" + std::to_string(index) + "\n" +
+  // "layout 2": chunks end between entries (bundle/chunk_layout.hpp).
+  std::string text = files_key + "\nlayout 2\n" + std::to_string(index) + "\n" +
                      std::to_string(options.chunk_size) + "\n" +
                      std::to_string(options.max_file_size) + "\n" +
                      std::to_string(settings.compression_level) + "\n" +
@@ -74,11 +75,13 @@ std::string bundle_key(const std::string &files_key, size_t index,
 
 } // namespace
 
-std::vector<BundleSummary> upload_bundles(
-    const http::ChunkUploadOptions &options, const BundleTransfer &transfer,
-    std::vector<bundle::BundleInput> files, const BundleTarget &target,
-    const BundleUploadSettings &settings, const UploadCache &cache,
-    const std::string &files_key, Progress &progress) {
+std::vector<BundleSummary>
+upload_bundles(const http::ChunkUploadOptions &options,
+               const BundleTransfer &transfer,
+               std::vector<bundle::BundleInput> files,
+               const BundleTarget &target, const BundleUploadSettings &settings,
+               const UploadCache &cache, const std::string &files_key,
+               Progress &progress, const EarlyChunkSending *early) {
   // Leave room for zip headers and the manifest below the server's limit.
   auto groups =
       options.max_file_size > 0
@@ -103,6 +106,7 @@ std::vector<BundleSummary> upload_bundles(
     // Holds the cached bundle's file while it is sent: other uploads
     // sharing the cache evict, but never a file someone holds.
     BundleLease held;
+    EarlyChunksSent sent_early;
     if (auto cached = use_cache ? cache.take_bundle(key) : std::nullopt) {
       summary.bundle = std::move(cached->bundle);
       held = std::move(cached->lease);
@@ -111,9 +115,18 @@ std::vector<BundleSummary> upload_bundles(
                      format_mib(summary.bundle.size) + ")");
     } else {
       auto draft = use_cache ? cache.draft_bundle(key) : std::nullopt;
+      fs::path path = draft ? draft->path() : bundle_path(settings, temp, i);
+      std::optional<EarlyChunkSender> sender;
+      if (early != nullptr) {
+        sender.emplace(*early, path);
+      }
       summary.bundle = bundle::write_artifact_bundle(
-          std::move(groups[i]), bundle_options,
-          draft ? draft->path() : bundle_path(settings, temp, i));
+          std::move(groups[i]), bundle_options, path,
+          sender ? [&](const bundle::Chunk &chunk) { sender->ready(chunk); }
+                 : bundle::ChunkReady());
+      if (sender) {
+        sent_early = sender->finish();
+      }
       if (draft) {
         auto saved = cache.save_bundle(key, std::move(*draft),
                                        std::move(summary.bundle));
@@ -123,6 +136,12 @@ std::vector<BundleSummary> upload_bundles(
       progress.phase("bundled " + std::to_string(summary.bundle.files.size()) +
                      " files (" + format_mib(summary.bundle.size) +
                      ") as bundle " + summary.bundle.debug_id);
+      if (sent_early.chunks > 0) {
+        progress.phase("sent " + std::to_string(sent_early.chunks) + " of " +
+                       std::to_string(summary.bundle.chunks.size()) +
+                       " chunks (" + format_mib(sent_early.bytes) +
+                       ") while bundling");
+      }
     }
     std::uint64_t total = 0;
     for (const auto &chunk : summary.bundle.chunks) {
@@ -135,6 +154,11 @@ std::vector<BundleSummary> upload_bundles(
           progress.advance(bytes, chunks);
         });
     progress.finish_transfer();
+    summary.transfer.chunks_sent += sent_early.chunks;
+    summary.transfer.bytes_sent += sent_early.bytes;
+    if (sent_early.chunks > 0) {
+      summary.transfer.already_on_server = false;
+    }
     // Sent: let the cache evict it if it is now over its bound.
     held.release();
     summaries.push_back(std::move(summary));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "uploader/bundle/artifact_bundle.hpp"
+#include "uploader/upload/early_chunks.hpp"
 #include "uploader/upload/progress.hpp"
 #include "uploader/upload/transfer.hpp"
 #include "uploader/upload/upload_cache.hpp"
@@ -49,11 +50,15 @@ using BundleTransfer = std::function<TransferResult(
 // `cache`, bundles are kept under `files_key` (a fingerprint of the files)
 // and reused instead of being rebuilt. A summary's bundle file exists only
 // while it is handed to `transfer` (a cached one may be evicted after).
-std::vector<BundleSummary> upload_bundles(
-    const http::ChunkUploadOptions &options, const BundleTransfer &transfer,
-    std::vector<bundle::BundleInput> files, const BundleTarget &target,
-    const BundleUploadSettings &settings, const UploadCache &cache,
-    const std::string &files_key, Progress &progress);
+// With `early` (a server that reports missing chunks), chunks are sent
+// while the bundle is still being written (EarlyChunkSender).
+std::vector<BundleSummary>
+upload_bundles(const http::ChunkUploadOptions &options,
+               const BundleTransfer &transfer,
+               std::vector<bundle::BundleInput> files,
+               const BundleTarget &target, const BundleUploadSettings &settings,
+               const UploadCache &cache, const std::string &files_key,
+               Progress &progress, const EarlyChunkSending *early = nullptr);
 
 // Builds the bundle(s) without any request, for --dry-run.
 std::vector<bundle::BuiltBundle>

@@ -2,6 +2,7 @@
 
 #include "uploader/http/assemble.hpp"
 #include "uploader/releases/release_api.hpp"
+#include "uploader/upload/chunks.hpp"
 #include "uploader/upload/legacy_release_bundle.hpp"
 #include "uploader/upload/transfer.hpp"
 #include "uploader/util/error.hpp"
@@ -143,6 +144,33 @@ BundleTransfer artifact_bundle_transfer(http::Api &api,
   };
 }
 
+// Only a server that reports missing chunks can be asked before assembly.
+std::optional<EarlyChunkSending> early_sending(http::Api &api,
+                                               const ServerFlow &server,
+                                               const BundleTarget &target) {
+  if (server.flow != Flow::artifact_bundle) {
+    return std::nullopt;
+  }
+  http::AssembleRequest request;
+  request.projects = target.projects;
+  request.version = target.release;
+  request.dist = target.dist;
+  const http::ChunkUploadOptions &options = *server.options;
+  EarlyChunkSending how;
+  how.missing = [&api, &target,
+                 request](const std::vector<std::string> &chunks) {
+    return http::query_missing_chunks(api, target.org, request, chunks);
+  };
+  how.send = [&api, &options](const std::filesystem::path &file,
+                              const std::vector<bundle::Chunk> &chunks) {
+    upload_chunks(api, options, file, chunks, {});
+  };
+  size_t slots = std::max<size_t>(options.concurrency, 1);
+  how.batch_bytes = options.max_request_size * slots;
+  how.batch_chunks = options.chunks_per_request * slots;
+  return how;
+}
+
 } // namespace
 
 FlowResult upload_with_flow(http::Api &api, const ServerFlow &server,
@@ -168,8 +196,10 @@ FlowResult upload_with_flow(http::Api &api, const ServerFlow &server,
           ? release_bundle_transfer(api, *server.options, target,
                                     settings.transfer)
           : artifact_bundle_transfer(api, server, target, settings.transfer);
+  auto early = early_sending(api, server, target);
   result.bundles = upload_bundles(*server.options, transfer, std::move(files),
-                                  target, settings, cache, files_key, progress);
+                                  target, settings, cache, files_key, progress,
+                                  early ? &*early : nullptr);
   return result;
 }
 
