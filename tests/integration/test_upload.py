@@ -80,6 +80,25 @@ def test_second_upload_sends_no_chunk(upload, sentry, case_dir):
     assert "already on the server" in result.stderr
 
 
+def test_compression_level_trades_cpu_for_bytes(upload, sentry, case_dir):
+    write_dist(case_dir / "dist", {"assets/app-a1.js": [
+        "export const value%d = 'text %d repeats in every line';" % (i, i % 7)
+        for i in range(3000)]})
+    sizes = {}
+    for level in ("1", "12"):
+        result = upload("-r", "1", "--dry-run", "--no-cache", "--compression-level", level,
+                        "--bundle-out", level + ".bundle", "dist",
+                        env={"SENTRY_AUTH_TOKEN": None})
+        assert result.returncode == 0, result.output
+        data = (case_dir / (level + ".bundle")).read_bytes()
+        with zipfile.ZipFile(BytesIO(data[8:])) as bundle:
+            assert bundle.testzip() is None
+            names = bundle.namelist()
+        sizes[level] = len(data)
+    assert sizes["12"] < sizes["1"]
+    assert "files/_/_/assets/app-a1.js.map" in names
+
+
 def test_only_missing_chunks_are_sent_in_bounded_batches(upload, sentry, case_dir):
     sentry.config.chunk_options = {"chunkSize": 128, "chunksPerRequest": 3,
                                    "maxRequestSize": 300, "concurrency": 2}
@@ -282,6 +301,9 @@ def test_auth_token_flag_works_but_warns(upload, sentry, case_dir):
     ([], {"SENTRY_ORG": " acme"}, "organization ' acme' (from SENTRY_ORG) has leading"),
     (["--dist", "web"], {}, "dist 'web' (from --dist) needs a release"),
     ([], {"SENTRY_URL": "https://sentry.example.com/sub/"}, "has a path"),
+    (["-r", "1", "--compression-level", "13"], {},
+     "option '--compression-level' needs a level from 1 (fastest) to 12 (smallest), not '13'"),
+    (["-r", "1", "--compression-level", "0"], {}, "from 1 (fastest) to 12 (smallest), not '0'"),
 ])
 def test_bad_configuration_exits_2_before_any_request(upload, sentry, case_dir, args, env,
                                                      message):
